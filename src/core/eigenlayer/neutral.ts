@@ -66,8 +66,11 @@ export function eigenNeutralView(s: EigenState, block: bigint, horizonBlock = bl
   }
   const operators: NeutralOperator[] = [];
   const stakerCount = new Map<Address, number>();
-  for (const rec of s.stakers.values()) {
-    if (rec.delegatedTo !== null) stakerCount.set(rec.delegatedTo, (stakerCount.get(rec.delegatedTo) ?? 0) + 1);
+  for (const [staker, rec] of s.stakers.entries()) {
+    // operators are delegated to themselves; they are not their own stakers
+    if (rec.delegatedTo !== null && rec.delegatedTo !== staker) {
+      stakerCount.set(rec.delegatedTo, (stakerCount.get(rec.delegatedTo) ?? 0) + 1);
+    }
   }
   const strategies = [...s.strategies.keys(), BEACON_CHAIN_ETH_STRATEGY];
   for (const operator of s.operators.keys()) {
