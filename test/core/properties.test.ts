@@ -8,7 +8,7 @@ import { type Address, type EigenState, k2 } from "../../src/core/eigenlayer/sta
 import * as sm from "../../src/core/eigenlayer/strategyManager.ts";
 import { balanceOf } from "../../src/core/eigenlayer/tokens.ts";
 import * as views from "../../src/core/eigenlayer/views.ts";
-import { calcSlashedAmount, mulDiv, WAD } from "../../src/core/shared/math.ts";
+import { calcSlashedAmount, mulDiv, mulWad, WAD } from "../../src/core/shared/math.ts";
 import { createRandomRun, type RandomRun, type StepOutcome } from "../../src/sim/randomOps.ts";
 
 /**
@@ -285,8 +285,13 @@ class Checker {
     for (const op of this.run.operators) {
       for (const st of strategies) {
         let sum = 0n;
+        // Σ ⌊s·k/WAD⌋·m: the stakers' value before the last floor. Directed rounding keeps op above even this.
+        let exact = 0n;
+        const m = am.getMaxMagnitude(s, op, st);
         for (const [a, rec] of s.stakers.entries()) {
-          if (rec.delegatedTo === op) sum += views.withdrawableShares(s, a, st);
+          if (rec.delegatedTo !== op) continue;
+          sum += views.withdrawableShares(s, a, st);
+          exact += mulWad(views.depositSharesOf(s, a, st), dm.depositScalingFactor(s, a, st)) * m;
         }
         const opShares = dm.operatorShares(s, op, st);
         this.check(opShares >= sum, "operator shares ≥ Σ delegated withdrawable shares", {
@@ -294,6 +299,10 @@ class Checker {
           strategy: st,
           operatorShares: opShares,
           sum,
+        });
+        this.check(opShares * WAD >= exact, "operator shares · WAD ≥ Σ ⌊s·k/WAD⌋·maxMagnitude", {
+          operator: op,
+          strategy: st,
         });
       }
     }
@@ -306,6 +315,7 @@ class Checker {
         const d = views.depositSharesOf(s, a, st);
         this.check(d >= views.withdrawableShares(s, a, st), "deposit shares ≥ withdrawable shares (§12.1)");
         this.check(list.includes(st) === d > 0n, "strategy list ⇔ non-zero deposit shares", { account: a, st });
+        this.check(d > 0n || !s.dsf.has(k2(a, st)), "a zero balance carries the reset DSF (§5.2)", { account: a, st });
       }
     }
 
