@@ -186,7 +186,7 @@ describe("slasher and allocation-delay changes take effect after their delay (+1
       operatorSetId: 1n,
       strategies: [ST],
       wadsToSlash: [WAD / 10n],
-    } as const;
+    } satisfies EigenCommand;
     expectUnchanged(t.s, () => t.run(NEW, slash), "InvalidCaller");
     t.advance(20n);
     expect(t.block()).toBe(at + 20n);
@@ -273,7 +273,7 @@ describe("appointees and the neutral view", () => {
       type: "modifyAllocations",
       operator: OP,
       allocations: [{ avs: AVS, operatorSetId: 1n, strategies: [ST], newMagnitudes: [WAD] }],
-    } as const;
+    } satisfies EigenCommand;
     expectUnchanged(t.s, () => t.run(APPOINTEE, cmd), "InvalidPermissions");
     expectUnchanged(
       t.s,
