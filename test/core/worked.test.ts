@@ -43,6 +43,25 @@ const queueOne = (c: Chain, staker: Address, strategy: Address, shares: bigint) 
   };
 };
 
+/** The AVS slashes OP's allocation to set 1 in ST1 by `wad`. */
+const slashOp = (c: Chain, wad: bigint) =>
+  c.run(AVS, {
+    type: "slashOperator",
+    avs: AVS,
+    operator: OP,
+    operatorSetId: 1n,
+    strategies: [ST1],
+    wadsToSlash: [wad],
+  });
+
+/** OP sets its allocation to set 1 in ST1 to `magnitude`. */
+const allocateOp = (c: Chain, magnitude: bigint) =>
+  c.run(OP, {
+    type: "modifyAllocations",
+    operator: OP,
+    allocations: [{ avs: AVS, operatorSetId: 1n, strategies: [ST1], newMagnitudes: [magnitude] }],
+  });
+
 describe("§15.1 StrategyBase", () => {
   it("deposit, donation, deposit at the new rate, withdraw", () => {
     const c = new Chain();
@@ -84,11 +103,7 @@ describe("§15.2 slash → deposit → queue → slash in queue → complete", (
     c.run(OP, { type: "registerAsOperator", allocationDelay: 0n });
     c.operatorSet(AVS, 1n, [ST1]);
     c.run(OP, { type: "registerForOperatorSets", operator: OP, avs: AVS, operatorSetIds: [1n] });
-    c.run(OP, {
-      type: "modifyAllocations",
-      operator: OP,
-      allocations: [{ avs: AVS, operatorSetId: 1n, strategies: [ST1], newMagnitudes: [3n * 10n ** 17n] }],
-    });
+    allocateOp(c, 3n * 10n ** 17n);
     expect(c.deposit(A, ST1, 100n * E18)).toBe(100n * E18);
     c.run(A, { type: "delegateTo", operator: OP });
     expect(dm.operatorShares(c.s, OP, ST1)).toBe(100n * E18);
@@ -96,16 +111,7 @@ describe("§15.2 slash → deposit → queue → slash in queue → complete", (
     c.advance(1n);
 
     // 1. Slash a third of the 0.3 allocation.
-    const slash = (wad: bigint) =>
-      c.run(AVS, {
-        type: "slashOperator",
-        avs: AVS,
-        operator: OP,
-        operatorSetId: 1n,
-        strategies: [ST1],
-        wadsToSlash: [wad],
-      });
-    const s1 = slash(333_333_333_333_333_333n);
+    const s1 = slashOp(c, 333_333_333_333_333_333n);
     expect(onlyEvent(s1.events, "MaxMagnitudeUpdated").maxMagnitude).toBe(9n * 10n ** 17n);
     expect(onlyEvent(s1.events, "OperatorSlashed").wadSlashed).toEqual([10n ** 17n]);
     expect(onlyEvent(s1.events, "OperatorSharesDecreased").shares).toBe(10n * E18);
@@ -134,7 +140,7 @@ describe("§15.2 slash → deposit → queue → slash in queue → complete", (
 
     // 4. Second slash, within D blocks of the queueing: half of the remaining 0.2 allocation.
     c.advance(1000n);
-    const s2 = slash(5n * 10n ** 17n);
+    const s2 = slashOp(c, 5n * 10n ** 17n);
     expect(onlyEvent(s2.events, "MaxMagnitudeUpdated").maxMagnitude).toBe(8n * 10n ** 17n);
     expect(onlyEvent(s2.events, "OperatorSharesDecreased").shares).toBe(6_060_606_060_606_060_611n);
     expect(onlyEvent(s2.events, "OperatorSharesSlashed").totalSlashedShares).toBe(11_111_111_111_111_111_111n);
@@ -205,31 +211,15 @@ describe("§15.4 timing (D = 100 800)", () => {
     c.deposit(A, ST1, 100n * E18);
     c.run(A, { type: "delegateTo", operator: OP });
     c.advanceTo(500n);
-    c.run(OP, {
-      type: "modifyAllocations",
-      operator: OP,
-      allocations: [{ avs: AVS, operatorSetId: 1n, strategies: [ST1], newMagnitudes: [magnitude] }],
-    });
+    allocateOp(c, magnitude);
     return c;
   }
-  const slashHalf = (c: Chain) =>
-    c.run(AVS, {
-      type: "slashOperator",
-      avs: AVS,
-      operator: OP,
-      operatorSetId: 1n,
-      strategies: [ST1],
-      wadsToSlash: [WAD / 2n],
-    });
+  const slashHalf = (c: Chain) => slashOp(c, WAD / 2n);
 
   it("a slashable deallocation at 1 000 takes effect at 101 801 and is slashable through 101 800", () => {
     const c = timed();
     c.advanceTo(1000n);
-    const r = c.run(OP, {
-      type: "modifyAllocations",
-      operator: OP,
-      allocations: [{ avs: AVS, operatorSetId: 1n, strategies: [ST1], newMagnitudes: [2n * 10n ** 17n] }],
-    });
+    const r = allocateOp(c, 2n * 10n ** 17n);
     expect(onlyEvent(r.events, "AllocationUpdated").effectBlock).toBe(101_801n);
     c.advanceTo(101_800n);
     expect(am.getAllocation(c.s, c.block, OP, SET, ST1)).toEqual({
@@ -298,11 +288,7 @@ describe("§15.4 timing (D = 100 800)", () => {
   it("an allocation with delay 7 at 1 000 takes effect at 1 007", () => {
     const c = timed(7n, 1n); // 1 wei allocated at block 500, effective at 507
     c.advanceTo(1000n);
-    c.run(OP, {
-      type: "modifyAllocations",
-      operator: OP,
-      allocations: [{ avs: AVS, operatorSetId: 1n, strategies: [ST1], newMagnitudes: [4n * 10n ** 17n] }],
-    });
+    allocateOp(c, 4n * 10n ** 17n);
     c.advanceTo(1006n);
     expect(am.getAllocation(c.s, c.block, OP, SET, ST1)).toEqual({
       currentMagnitude: 1n,
