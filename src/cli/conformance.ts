@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import type { Command } from "commander";
 import { replayVector, type Vector } from "../conformance/eigenlayerVectors.ts";
 
 /** Expands directories into their .json/.json.gz files, sorted, so runs are reproducible. */
@@ -56,15 +55,9 @@ export function runConformance(paths: string[]): ConformanceSummary {
   return { passed, failed, lines };
 }
 
-export function registerConformance(program: Command): void {
-  program
-    .command("conformance")
-    .description("replay EigenLayer conformance vectors (.json/.json.gz files, or directories of them)")
-    .argument("<paths...>", "vector files or directories")
-    .action((paths: string[]) => {
-      const summary = runConformance(paths);
-      for (const line of summary.lines) console.log(line);
-      console.log(`${summary.passed} passed, ${summary.failed} failed`);
-      if (summary.failed > 0 || summary.passed === 0) process.exitCode = 1;
-    });
+export function conformanceCommand(paths: string[]): void {
+  const summary = runConformance(paths);
+  for (const line of summary.lines) console.log(line);
+  console.log(`${summary.passed} passed, ${summary.failed} failed`);
+  if (summary.failed > 0 || summary.passed === 0) process.exitCode = 1;
 }
