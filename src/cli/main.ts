@@ -1,7 +1,3 @@
-// First, before any zod schema exists: @hono/zod-openapi adds .openapi() to zod's types, and the node's HTTP
-// schemas call it on the wire schemas (src/node/wire.ts, loaded below for the tx help), which only works for schemas
-// created after this import.
-import "@hono/zod-openapi";
 import { Command } from "commander";
 import { registerCommands } from "./commands.ts";
 

@@ -119,23 +119,14 @@ export async function txCommand(command: string, flags: TxFlags): Promise<void> 
       printJson(built.tx);
       return;
     }
-    let reply = await post(flags.node, built.tx);
-    // A real-time node's chain time keeps moving while it is idle, but GET /api/clock reports the time of the last
-    // transaction: if that made the deadline stale, the rejection says what "now" is; sign once more from there.
-    const now = (reply.body?.context as { now?: unknown } | undefined)?.now;
-    if (reply.body?.code === "TxExpired" && typeof now === "string" && /^\d+$/.test(now) && flags.nonce === undefined) {
-      reply = await post(flags.node, await built.resign(BigInt(now) + built.ttl));
-    }
+    const reply = await post(flags.node, built.tx);
     report(reply, flags.json === true);
   } catch (e) {
     reportError(e);
   }
 }
 
-async function buildAndSign(
-  command: string,
-  flags: TxFlags,
-): Promise<{ tx: SignedTx; ttl: bigint; resign: (deadline: bigint) => Promise<SignedTx> } | null> {
+async function buildAndSign(command: string, flags: TxFlags): Promise<{ tx: SignedTx } | null> {
   const params = buildParams(flags.params, flags.set);
   const parsed = parseCommand(command, params);
   if (!parsed.ok) {
@@ -158,9 +149,9 @@ async function buildAndSign(
   }
   let now: bigint;
   if (flags.dryRun && flags.nonce !== undefined) now = BigInt(Math.floor(Date.now() / 1000));
-  else now = BigInt((await getJson<{ timestamp: string }>(flags.node, "/api/clock")).timestamp);
-  const resign = (deadline: bigint) => signTx(accountOf(key), domain, { nonce, deadline, command, params });
-  return { tx: await resign(now + ttl), ttl, resign };
+  // `now` is when the node would run the transaction (it moves with wall time on a real-time node).
+  else now = BigInt((await getJson<{ now: { timestamp: string } }>(flags.node, "/api/clock")).now.timestamp);
+  return { tx: await signTx(accountOf(key), domain, { nonce, deadline: now + ttl, command, params }) };
 }
 
 interface Reply {

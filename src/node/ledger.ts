@@ -168,6 +168,11 @@ export class Ledger {
     );
   }
 
+  /** The block and timestamp the next transaction would execute at (advances with wall time in real-time mode). */
+  now(): ChainTime {
+    return nextTime(this.clock, this.time, this.startedAt);
+  }
+
   nonceOf(account: Address): bigint {
     return this.nonces.get(account) ?? 0n;
   }

@@ -1,4 +1,5 @@
-import { z } from "zod";
+// zod as extended by @hono/zod-openapi, so these schemas also describe the API (OpenAPI) wherever they are loaded.
+import { z } from "@hono/zod-openapi";
 import type { EigenCommand, EigenCommandType } from "../core/eigenlayer/commands.ts";
 import { PAUSABLE_MODULES } from "../core/eigenlayer/context.ts";
 import type { Address } from "../core/eigenlayer/state.ts";

@@ -150,3 +150,17 @@ describe("ledger", () => {
     await expect(openLedger(db, { chainId: 1n })).rejects.toMatchObject({ code: "DomainMismatch" });
   });
 });
+
+describe("ledger clock", () => {
+  it("in real-time mode, now() advances with wall time while the log's time stays put", async () => {
+    let wall = 1_000_000;
+    const l = await openLedger(tempDb(), { clock: { mode: "realtime", blockTimeSeconds: 12n, now: () => wall } });
+    const start = l.now();
+    expect(start).toEqual(l.time);
+    wall += 36_000;
+    expect(l.now().block).toBe(start.block + 3n);
+    expect(l.now().timestamp).toBe(start.timestamp + 36n);
+    expect(l.time).toEqual(start);
+    await l.store.close();
+  });
+});

@@ -234,7 +234,8 @@ export function registerRoutes(app: OpenAPIHono, { ledger, slashes }: RouteDeps)
       method: "get",
       path: "/api/clock",
       tags: ["node"],
-      summary: "Chain clock: mode, block and timestamp of the last applied transaction",
+      summary:
+        "Chain clock: the last applied transaction's block and timestamp, and `now`, when the next one would run",
       responses: { 200: json(ClockOut, "The clock"), ...errors() },
     }),
     (c) => {
@@ -242,6 +243,7 @@ export function registerRoutes(app: OpenAPIHono, { ledger, slashes }: RouteDeps)
         mode: ledger.clock.mode,
         blockTimeSeconds: ledger.clock.blockTimeSeconds.toString(),
         ...position(),
+        now: { block: ledger.now().block.toString(), timestamp: ledger.now().timestamp.toString() },
       };
       return sendJson(c, body);
     },

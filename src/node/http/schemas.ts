@@ -184,7 +184,13 @@ export const StateHashOut = z
   .openapi("StateHash");
 
 export const ClockOut = z
-  .object({ mode: z.enum(["manual", "realtime"]), blockTimeSeconds: Amount, ...ChainPosition })
+  .object({
+    mode: z.enum(["manual", "realtime"]),
+    blockTimeSeconds: Amount,
+    ...ChainPosition,
+    /** when the next transaction would run: in real-time mode this moves with wall time */
+    now: z.object({ block: Amount, timestamp: Amount }),
+  })
   .openapi("Clock");
 
 export const ParamsOut = z
