@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, REPO_ROOT } from "../../soak/lib.ts";
 import { DEFAULTS } from "../../src/cli/defaults.ts";
@@ -19,6 +20,7 @@ import { seedDemo } from "../../src/node/demo.ts";
 import { DEFAULT_RATE_LIMIT } from "../../src/node/http/rateLimit.ts";
 import { DEFAULT_KEY_DIR, devKey } from "../../src/node/keys.ts";
 import { Ledger } from "../../src/node/ledger.ts";
+import { signTx } from "../../src/node/tx.ts";
 import { openStore } from "../../src/store/index.ts";
 
 const run = promisify(execFile);
@@ -266,6 +268,74 @@ describe("restake serve + restake tx", () => {
     ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/rejected \(422\): StrategyNotFound/);
+  });
+
+  it("every malformed-input class sent to the running process gets its 4xx and leaves the state hash unchanged", async () => {
+    const hashOf = async () => (await (await fetch(`${base}/api/state/hash`)).json()) as { hash: string; seq: number };
+    const params = (await (await fetch(`${base}/api/params`)).json()) as {
+      eip712Domain: { chainId: string; verifyingContract: string };
+    };
+    const domain = {
+      chainId: BigInt(params.eip712Domain.chainId),
+      deployment: params.eip712Domain.verifyingContract as `0x${string}`,
+    };
+    const admin = privateKeyToAccount(devKey("admin").privateKey as `0x${string}`);
+    const nonce = BigInt(
+      ((await (await fetch(`${base}/api/nonces/${admin.address}`)).json()) as { nonce: string }).nonce,
+    );
+    const body = { command: "advanceClock", params: { blocks: "1" } };
+    const ok = await signTx(admin, domain, { nonce, deadline: 4_000_000_000n, ...body });
+    const accepted = await fetch(`${base}/api/tx`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(ok),
+    });
+    expect(accepted.status).toBe(200);
+    const before = await hashOf();
+    const post = (b: string) =>
+      fetch(`${base}/api/tx`, { method: "POST", headers: { "content-type": "application/json" }, body: b });
+    const next = nonce + 1n;
+    const cases: [string, string, number][] = [
+      ["malformed JSON", "{not json", 400],
+      ["wrong types", JSON.stringify({ ...ok, nonce: 7 }), 400],
+      [
+        "huge number",
+        JSON.stringify({
+          ...(await signTx(admin, domain, {
+            nonce: next,
+            deadline: 4_000_000_000n,
+            command: "advanceClock",
+            params: { blocks: (2n ** 256n).toString() },
+          })),
+        }),
+        400,
+      ],
+      ["unknown field", JSON.stringify({ ...ok, extra: 1 }), 400],
+      ["oversized body", JSON.stringify({ ...ok, params: { blocks: "1", pad: "x".repeat(2 * 1024 * 1024) } }), 413],
+      [
+        "bad signature",
+        JSON.stringify({
+          ...(await signTx(admin, domain, { nonce: next, deadline: 4_000_000_000n, ...body })),
+          signature: `0x${"11".repeat(65)}`,
+        }),
+        401,
+      ],
+      [
+        "wrong domain",
+        JSON.stringify(
+          await signTx(admin, { ...domain, chainId: 1n }, { nonce: next, deadline: 4_000_000_000n, ...body }),
+        ),
+        401,
+      ],
+      ["replayed nonce", JSON.stringify(ok), 409],
+      ["expired deadline", JSON.stringify(await signTx(admin, domain, { nonce: next, deadline: 1n, ...body })), 401],
+    ];
+    for (const [name, b, status] of cases) {
+      const r = await post(b);
+      expect(r.status, name).toBe(status);
+      expect(((await r.json()) as { code?: unknown }).code, name).toEqual(expect.any(String));
+    }
+    expect(await hashOf()).toEqual(before);
   });
 
   it("rejects malformed parameters before signing (exit 2)", async () => {
