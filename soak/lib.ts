@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { Address } from "../src/core/eigenlayer/state.ts";
 import { accountOf, devKey, type KeyFile } from "../src/node/keys.ts";
 import { type SignedTx, signTx, type TxDomain } from "../src/node/tx.ts";
+import { prng } from "../src/sim/prng.ts";
 
 /**
  * Crash-recovery soak: a load generator submits signed transactions over HTTP to a real node process while the
@@ -56,18 +57,6 @@ export interface SoakReport {
   cleanShutdown: boolean;
   verify: { ok: boolean; hash: string; seq: number; exitCode: number | null; report?: unknown };
   seconds: number;
-}
-
-/** mulberry32 */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export async function freePort(): Promise<number> {

@@ -3,6 +3,7 @@ import { BEACON_CHAIN_ETH_STRATEGY } from "../core/eigenlayer/params.ts";
 import { type Address, setKey } from "../core/eigenlayer/state.ts";
 import * as views from "../core/eigenlayer/views.ts";
 import { WAD } from "../core/shared/math.ts";
+import { prng } from "../sim/prng.ts";
 import { accountOf, devKey, type KeyFile } from "./keys.ts";
 import type { Ledger, Receipt } from "./ledger.ts";
 import { type SignedTx, signTx } from "./tx.ts";
@@ -162,18 +163,6 @@ export const demoToken = (symbol: string): Address => demoAddress(`token:${symbo
 export const demoStrategy = (symbol: string): Address =>
   symbol === "ETH" ? BEACON_CHAIN_ETH_STRATEGY : demoAddress(`strategy:${symbol}`);
 export const stakerKey = (i: number): string => `staker-${String(i).padStart(2, "0")}`;
-
-/** mulberry32: a tiny seeded PRNG, so the demo is the same network every time. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `x` units of a token with `decimals`, kept to 4 decimal places. */
 function units(x: number, decimals: number): bigint {
