@@ -97,6 +97,12 @@ export function createApp(ledger: Ledger, opts: AppOptions = {}): OpenAPIHono {
     }),
   );
 
+  // Reads see committed state only: wait out a group commit in flight (its append may still fail and roll back).
+  app.use("/api/*", async (c, next) => {
+    if (c.req.method === "GET") await ledger.committed();
+    await next();
+  });
+
   registerRoutes(app, { ledger, slashes: new SlashIndex(ledger.store) });
 
   app.doc31("/api/openapi.json", API_INFO);

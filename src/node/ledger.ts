@@ -76,6 +76,8 @@ export class Ledger {
   private running: Promise<void> | null = null;
   private listeners = new Set<(entries: LogEntry[]) => void>();
   private sinceSnapshot = 0;
+  /** Settles when the round in flight has been committed or rolled back; null between rounds. */
+  private inRound: Promise<void> | null = null;
 
   private constructor(opts: LedgerOptions, state: EigenState) {
     this.store = opts.store;
@@ -201,12 +203,31 @@ export class Ledger {
         while (this.queue.length > 0) {
           const round = this.queue;
           this.queue = [];
-          await this.runRound(round);
+          let settle = (): void => undefined;
+          this.inRound = new Promise<void>((r) => {
+            settle = r;
+          });
+          try {
+            await this.runRound(round);
+          } finally {
+            this.inRound = null;
+            settle();
+          }
+          // Let reads that waited for this round run before the next round writes to the state.
+          await new Promise<void>((r) => setImmediate(r));
         }
       } finally {
         this.running = null;
       }
     })();
+  }
+
+  /**
+   * Resolves when no round is between executing and committing, so a synchronous read right after it sees only
+   * committed transactions (never one whose append might still fail and be rolled back).
+   */
+  async committed(): Promise<void> {
+    while (this.inRound !== null) await this.inRound;
   }
 
   /** Waits until every queued submission has been answered. */

@@ -164,3 +164,40 @@ describe("ledger clock", () => {
     await l.store.close();
   });
 });
+
+describe("reads during a group commit", () => {
+  it("committed() waits until the round in flight is committed or rolled back", async () => {
+    const l = await openLedger(tempDb());
+    await seedSmall(l);
+    const before = l.hash();
+    const store = l.store as EventStore & { append: EventStore["append"] };
+    const original = store.append.bind(store);
+    let release = (): void => undefined;
+    store.append = async () => {
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      throw new Error("disk gone");
+    };
+    const tx = await signed(l, keys.admin, "mint", {
+      token: "0x00000000000000000000000000000000000000a1",
+      to: addr(keys.admin),
+      amount: "7",
+    });
+    const outcome = l.submit(tx);
+    await new Promise((r) => setImmediate(r));
+    // the round has executed the mint and is waiting on the append: the live state already differs …
+    expect(l.hash()).not.toBe(before);
+    let readHash = "";
+    const read = l.committed().then(() => {
+      readHash = l.hash();
+    });
+    release();
+    await read;
+    // … but a read that waits for committed state never sees the rolled-back mint
+    expect(readHash).toBe(before);
+    expect(await outcome).toMatchObject({ code: "StoreUnavailable" });
+    store.append = original;
+    await l.store.close();
+  });
+});
