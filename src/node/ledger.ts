@@ -101,10 +101,16 @@ export class Ledger {
     return ledger;
   }
 
-  /** A full replay from event 0, ignoring snapshots; what `restake verify` compares against. */
-  static async replayAll(opts: LedgerOptions): Promise<Ledger> {
+  /**
+   * A full replay from event 0, ignoring snapshots; what `restake verify` compares against. `beforeEntry`, if given,
+   * sees each entry and the ledger just before that entry is applied (the rewards snapshots read the state there).
+   */
+  static async replayAll(
+    opts: LedgerOptions,
+    beforeEntry?: (entry: LogEntry, ledger: Ledger) => void,
+  ): Promise<Ledger> {
     const ledger = new Ledger(opts, createEigenState(opts.params));
-    await ledger.replayFrom(1);
+    await ledger.replayFrom(1, beforeEntry);
     return ledger;
   }
 
@@ -136,11 +142,14 @@ export class Ledger {
     return toJson(doc);
   }
 
-  async replayFrom(fromSeq: number): Promise<void> {
+  async replayFrom(fromSeq: number, beforeEntry?: (entry: LogEntry, ledger: Ledger) => void): Promise<void> {
     for (let from = fromSeq; ; ) {
       const batch = await this.store.read(from, 1000);
       if (batch.length === 0) return;
-      for (const e of batch) this.applyLogged(e);
+      for (const e of batch) {
+        beforeEntry?.(e, this);
+        this.applyLogged(e);
+      }
       from = batch[batch.length - 1]!.seq + 1;
     }
   }
