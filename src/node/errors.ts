@@ -22,4 +22,5 @@ export const AUTH_CODES = new Set([
   "CallerCannotUndelegate",
   "WithdrawerNotCaller",
   "NotAdmin",
+  "UnauthorizedCaller",
 ]);

@@ -27,6 +27,49 @@ const signature = z.string().regex(/^0x[0-9a-fA-F]{130}$/, "expected a 65-byte s
 const setKey = z.string().regex(/^0x[0-9a-f]{40}\/\d{1,10}$/, "expected <avs>/<operatorSetId>");
 const text = z.string().max(1024);
 
+const bytes32 = hex32.transform((s) => s.toLowerCase() as `0x${string}`);
+/** ABI `bytes` (Merkle proofs: up to 64 levels of 32 bytes) */
+const hexBytes = z
+  .string()
+  .regex(/^0x(?:[0-9a-fA-F]{2})*$/, "expected hex bytes")
+  .max(2 + 64 * 64)
+  .transform((s) => s.toLowerCase() as `0x${string}`);
+
+// RewardsCoordinator structs (array bounds are the node's; empty arrays reach the engine, which gives the revert)
+const strategiesAndMultipliers = z.array(z.strictObject({ strategy: address, multiplier: uint })).max(64);
+const rewardsSubmissions = z
+  .array(
+    z.strictObject({
+      strategiesAndMultipliers,
+      token: address,
+      amount: uint,
+      startTimestamp: uint,
+      duration: uint,
+    }),
+  )
+  .max(64);
+const operatorDirectedRewardsSubmissions = z
+  .array(
+    z.strictObject({
+      strategiesAndMultipliers,
+      token: address,
+      operatorRewards: z.array(z.strictObject({ operator: address, amount: uint })).max(256),
+      startTimestamp: uint,
+      duration: uint,
+      description: text.optional(),
+    }),
+  )
+  .max(64);
+const rewardsMerkleClaim = z.strictObject({
+  rootIndex: uint,
+  earnerIndex: uint,
+  earnerTreeProof: hexBytes,
+  earnerLeaf: z.strictObject({ earner: address, earnerTokenRoot: bytes32 }),
+  tokenIndices: z.array(uint).max(256),
+  tokenTreeProofs: z.array(hexBytes).max(256),
+  tokenLeaves: z.array(z.strictObject({ token: address, cumulativeEarnings: uint })).max(256),
+});
+
 const approval = {
   approverSignature: z
     .strictObject({ signature: signature.transform((s) => s as `0x${string}`), expiry: uint })
@@ -156,6 +199,30 @@ export const commandSchemas = {
       .min(1)
       .max(256),
   }),
+  createAVSRewardsSubmission: z.strictObject({ rewardsSubmissions }),
+  createRewardsForAllSubmission: z.strictObject({ rewardsSubmissions }),
+  createRewardsForAllEarners: z.strictObject({ rewardsSubmissions }),
+  createOperatorDirectedAVSRewardsSubmission: z.strictObject({ avs: address, operatorDirectedRewardsSubmissions }),
+  createOperatorDirectedOperatorSetRewardsSubmission: z.strictObject({
+    avs: address,
+    operatorSetId: uint,
+    operatorDirectedRewardsSubmissions,
+  }),
+  createUniqueStakeRewardsSubmission: z.strictObject({ avs: address, operatorSetId: uint, rewardsSubmissions }),
+  createTotalStakeRewardsSubmission: z.strictObject({ avs: address, operatorSetId: uint, rewardsSubmissions }),
+  setOptInForProtocolFee: z.strictObject({ submitter: address, optInForProtocolFee: z.boolean() }),
+  setOperatorAVSSplit: z.strictObject({ operator: address, avs: address, split: uint }),
+  setOperatorSetSplit: z.strictObject({ operator: address, avs: address, operatorSetId: uint, split: uint }),
+  setOperatorPISplit: z.strictObject({ operator: address, split: uint }),
+  setDefaultOperatorSplit: z.strictObject({ split: uint }),
+  setActivationDelay: z.strictObject({ activationDelay: uint }),
+  setRewardsUpdater: z.strictObject({ rewardsUpdater: address }),
+  setRewardsForAllSubmitter: z.strictObject({ submitter: address, newValue: z.boolean() }),
+  setFeeRecipient: z.strictObject({ feeRecipient: address }),
+  submitRoot: z.strictObject({ root: bytes32, rewardsCalculationEndTimestamp: uint }),
+  disableRoot: z.strictObject({ rootIndex: uint }),
+  setClaimerFor: z.strictObject({ earner: address.optional(), claimer: address }),
+  processClaim: z.strictObject({ claim: rewardsMerkleClaim, recipient: address }),
 } satisfies Record<EigenCommandType, z.ZodType>;
 
 /** Node-level commands that are not protocol operations. */

@@ -5,6 +5,8 @@ import * as am from "./allocationManager.ts";
 import { type Context, type EigenEvent, type Events, emit, PAUSABLE_MODULES, type PausableModule } from "./context.ts";
 import * as dm from "./delegationManager.ts";
 import * as pods from "./eigenPodManager.ts";
+import type { RewardsMerkleClaim } from "./merkle.ts";
+import * as rc from "./rewardsCoordinator.ts";
 import type { Address, EigenState } from "./state.ts";
 import * as sm from "./strategyManager.ts";
 import * as tokens from "./tokens.ts";
@@ -78,7 +80,48 @@ export type EigenCommand =
   | { type: "creditPodEth"; podOwner: Address; amountWei: bigint }
   | { type: "startCheckpoint"; revertIfNoBalance?: boolean }
   | { type: "verifyStaleBalance"; podOwner: Address; validatorIndex: bigint }
-  | { type: "verifyCheckpointProofs"; podOwner: Address; balances: pods.ValidatorBalance[] };
+  | { type: "verifyCheckpointProofs"; podOwner: Address; balances: pods.ValidatorBalance[] }
+  // RewardsCoordinator
+  | { type: "createAVSRewardsSubmission"; rewardsSubmissions: rc.RewardsSubmission[] }
+  | { type: "createRewardsForAllSubmission"; rewardsSubmissions: rc.RewardsSubmission[] }
+  | { type: "createRewardsForAllEarners"; rewardsSubmissions: rc.RewardsSubmission[] }
+  | {
+      type: "createOperatorDirectedAVSRewardsSubmission";
+      avs: Address;
+      operatorDirectedRewardsSubmissions: rc.OperatorDirectedRewardsSubmission[];
+    }
+  | {
+      type: "createOperatorDirectedOperatorSetRewardsSubmission";
+      avs: Address;
+      operatorSetId: bigint;
+      operatorDirectedRewardsSubmissions: rc.OperatorDirectedRewardsSubmission[];
+    }
+  | {
+      type: "createUniqueStakeRewardsSubmission";
+      avs: Address;
+      operatorSetId: bigint;
+      rewardsSubmissions: rc.RewardsSubmission[];
+    }
+  | {
+      type: "createTotalStakeRewardsSubmission";
+      avs: Address;
+      operatorSetId: bigint;
+      rewardsSubmissions: rc.RewardsSubmission[];
+    }
+  | { type: "setOptInForProtocolFee"; submitter: Address; optInForProtocolFee: boolean }
+  | { type: "setOperatorAVSSplit"; operator: Address; avs: Address; split: bigint }
+  | { type: "setOperatorSetSplit"; operator: Address; avs: Address; operatorSetId: bigint; split: bigint }
+  | { type: "setOperatorPISplit"; operator: Address; split: bigint }
+  | { type: "setDefaultOperatorSplit"; split: bigint }
+  | { type: "setActivationDelay"; activationDelay: bigint }
+  | { type: "setRewardsUpdater"; rewardsUpdater: Address }
+  | { type: "setRewardsForAllSubmitter"; submitter: Address; newValue: boolean }
+  | { type: "setFeeRecipient"; feeRecipient: Address }
+  | { type: "submitRoot"; root: Hex; rewardsCalculationEndTimestamp: bigint }
+  | { type: "disableRoot"; rootIndex: bigint }
+  /** without `earner`: the caller's own claimer; with it: the two-argument overload (operator or AVS earner) */
+  | { type: "setClaimerFor"; earner?: Address; claimer: Address }
+  | { type: "processClaim"; claim: RewardsMerkleClaim; recipient: Address };
 
 export type EigenCommandType = EigenCommand["type"];
 
@@ -262,6 +305,57 @@ function dispatch(s: EigenState, ctx: Context, ev: Events, c: EigenCommand): Rec
     case "verifyCheckpointProofs":
       pods.verifyCheckpointProofs(s, ctx, ev, c);
       return {};
+    case "createAVSRewardsSubmission":
+      return { submissionHashes: rc.createAVSRewardsSubmission(s, ctx, ev, c) };
+    case "createRewardsForAllSubmission":
+      return { submissionHashes: rc.createRewardsForAllSubmission(s, ctx, ev, c) };
+    case "createRewardsForAllEarners":
+      return { submissionHashes: rc.createRewardsForAllEarners(s, ctx, ev, c) };
+    case "createOperatorDirectedAVSRewardsSubmission":
+      return { submissionHashes: rc.createOperatorDirectedAVSRewardsSubmission(s, ctx, ev, c) };
+    case "createOperatorDirectedOperatorSetRewardsSubmission":
+      return { submissionHashes: rc.createOperatorDirectedOperatorSetRewardsSubmission(s, ctx, ev, c) };
+    case "createUniqueStakeRewardsSubmission":
+      return { submissionHashes: rc.createUniqueStakeRewardsSubmission(s, ctx, ev, c) };
+    case "createTotalStakeRewardsSubmission":
+      return { submissionHashes: rc.createTotalStakeRewardsSubmission(s, ctx, ev, c) };
+    case "setOptInForProtocolFee":
+      rc.setOptInForProtocolFee(s, ctx, ev, c);
+      return {};
+    case "setOperatorAVSSplit":
+      rc.setOperatorAVSSplit(s, ctx, ev, c);
+      return {};
+    case "setOperatorSetSplit":
+      rc.setOperatorSetSplit(s, ctx, ev, c);
+      return {};
+    case "setOperatorPISplit":
+      rc.setOperatorPISplit(s, ctx, ev, c);
+      return {};
+    case "setDefaultOperatorSplit":
+      rc.setDefaultOperatorSplit(s, ctx, ev, c);
+      return {};
+    case "setActivationDelay":
+      rc.setActivationDelay(s, ctx, ev, c);
+      return {};
+    case "setRewardsUpdater":
+      rc.setRewardsUpdater(s, ctx, ev, c);
+      return {};
+    case "setRewardsForAllSubmitter":
+      rc.setRewardsForAllSubmitter(s, ctx, ev, c);
+      return {};
+    case "setFeeRecipient":
+      rc.setFeeRecipient(s, ctx, ev, c);
+      return {};
+    case "submitRoot":
+      return { ...rc.submitRoot(s, ctx, ev, c) };
+    case "disableRoot":
+      rc.disableRoot(s, ctx, ev, c);
+      return {};
+    case "setClaimerFor":
+      rc.setClaimerFor(s, ctx, ev, c);
+      return {};
+    case "processClaim":
+      return { claimed: rc.processClaim(s, ctx, ev, c) };
     default: {
       const unknown = (c as { type?: unknown }).type;
       throw new ProtocolError("UnknownCommand", `unknown command ${String(unknown)}`, { type: unknown });

@@ -27,6 +27,20 @@ export const PAUSE = {
   delegationManager: { newDelegation: 0, enterWithdrawalQueue: 1, exitWithdrawalQueue: 2 },
   allocationManager: { modifyAllocations: 0, slashing: 1, registration: 2 },
   eigenPodManager: { newPods: 0, verifyCredentials: 2, startCheckpoint: 6, checkpointProofs: 7 },
+  rewardsCoordinator: {
+    avsRewardsSubmission: 0,
+    rewardsForAllSubmission: 1,
+    processClaim: 2,
+    submitDisableRoots: 3,
+    rewardsForAllEarners: 4,
+    operatorDirectedAVSRewardsSubmission: 5,
+    operatorAVSSplit: 6,
+    operatorPISplit: 7,
+    operatorSetSplit: 8,
+    operatorDirectedOperatorSetRewardsSubmission: 9,
+    uniqueStakeRewardsSubmission: 10,
+    totalStakeRewardsSubmission: 11,
+  },
 } as const;
 
 export type PausableModule = keyof typeof PAUSE;

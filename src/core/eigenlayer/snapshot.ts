@@ -1,6 +1,6 @@
 import { keccak256, stringToBytes } from "viem";
 import { fromJson, toJson } from "../shared/codec.ts";
-import type { EigenParams } from "./params.ts";
+import { defaultParams, type EigenParams } from "./params.ts";
 import { EigenState } from "./state.ts";
 
 /** State snapshots (exact, bigint-safe) and the canonical state hash. */
@@ -21,7 +21,8 @@ export function serializeState(s: EigenState): string {
 export function deserializeState(text: string): EigenState {
   const doc = fromJson<SnapshotDoc>(text);
   if (doc.format !== "restake-eigen-state/v1") throw new Error(`unknown snapshot format ${String(doc.format)}`);
-  const s = new EigenState(doc.params);
+  // parameters added since the snapshot was written take their defaults
+  const s = new EigenState(defaultParams(doc.params));
   for (const [name, table] of s.tables()) {
     for (const [k, v] of doc.tables[name] ?? []) table.map.set(k, v);
   }

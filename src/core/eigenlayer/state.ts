@@ -124,6 +124,76 @@ export interface PodRecord {
   currentCheckpoint: Checkpoint | null;
 }
 
+/* ------------------------------------------------------------------ RewardsCoordinator (reference §9) */
+
+export interface StrategyAndMultiplier {
+  strategy: Address;
+  /** uint96 */
+  multiplier: bigint;
+}
+
+export interface OperatorReward {
+  operator: Address;
+  amount: bigint;
+}
+
+export type SubmissionKind =
+  | "avs"
+  | "forAll"
+  | "forAllEarners"
+  | "operatorDirectedAVS"
+  | "operatorDirectedOperatorSet"
+  | "uniqueStake"
+  | "totalStake";
+
+/**
+ * One accepted rewards submission, keyed by its hash. This shape is read by the off-chain rewards calculator: keep
+ * the field names. Amounts are net of the protocol fee, exactly as hashed and emitted.
+ */
+export interface StoredSubmission {
+  kind: SubmissionKind;
+  hash: string;
+  nonce: bigint;
+  /** msg.sender: the account that paid (the AVS, an appointee, or a rewards-for-all submitter) */
+  submitter: Address;
+  /** the AVS the hash is recorded under; null for the rewards-for-all kinds */
+  avs: Address | null;
+  operatorSet: SetKey | null;
+  strategiesAndMultipliers: StrategyAndMultiplier[];
+  token: Address;
+  /** net of fee; for operator-directed kinds the sum of the net operatorRewards */
+  amount: bigint;
+  /** net; [] unless operator-directed */
+  operatorRewards: OperatorReward[];
+  startTimestamp: bigint;
+  duration: bigint;
+  createdAtBlock: bigint;
+  createdAtTimestamp: bigint;
+}
+
+export interface DistributionRoot {
+  root: string;
+  rewardsCalculationEndTimestamp: bigint;
+  activatedAt: bigint;
+  disabled: boolean;
+}
+
+export interface OperatorSplit {
+  /** 0xFFFF (SPLIT_UNINITIALIZED) when the split was set for the first time */
+  oldSplitBips: bigint;
+  newSplitBips: bigint;
+  activatedAt: bigint;
+}
+
+/** The RewardsCoordinator's owner-settable storage; absent ⇒ the initial values from the params. */
+export interface RewardsSettings {
+  rewardsUpdater: Address;
+  activationDelay: bigint;
+  currRewardsCalculationEndTimestamp: bigint;
+  defaultOperatorSplitBips: bigint;
+  feeRecipient: Address;
+}
+
 /**
  * The complete state of one EigenLayer deployment. Composite keys join their parts with "|".
  * Every map is journaled so that a failing command rolls back (see journal.ts).
@@ -185,6 +255,30 @@ export class EigenState {
   /** single values: burnableETHShares, last block and timestamp seen */
   readonly globals: JMap<string, bigint>;
 
+  /* RewardsCoordinator */
+  /** "current" → the owner-settable storage (absent until first changed) */
+  readonly rewardsSettings: JMap<"current", RewardsSettings>;
+  /** root index (decimal) → _distributionRoots[index]; never deleted, so the size is the array length */
+  readonly distributionRoots: JMap<string, DistributionRoot>;
+  /** submission hash → the submission (all kinds; the hash flags of every is…SubmissionHash mapping) */
+  readonly rewardsSubmissions: JMap<string, StoredSubmission>;
+  /** avs or submitter → submissionNonce (shared by every submission type) */
+  readonly submissionNonces: JMap<Address, bigint>;
+  /** isRewardsForAllSubmitter (only true entries) */
+  readonly rewardsForAllSubmitters: JMap<Address, true>;
+  /** isOptedInForProtocolFee (only true entries) */
+  readonly protocolFeeOptIns: JMap<Address, true>;
+  /** earner → claimer (absent ⇒ the earner claims for itself) */
+  readonly claimers: JMap<Address, Address>;
+  /** `${earner}|${token}` → cumulativeClaimed */
+  readonly cumulativeClaimed: JMap<string, bigint>;
+  /** `${operator}|${avs}` */
+  readonly operatorAVSSplits: JMap<string, OperatorSplit>;
+  /** `${operator}|${setKey}` */
+  readonly operatorSetSplits: JMap<string, OperatorSplit>;
+  /** operator → programmatic-incentives split */
+  readonly operatorPISplits: JMap<Address, OperatorSplit>;
+
   constructor(params: EigenParams) {
     this.params = params;
     const j = this.journal;
@@ -217,6 +311,17 @@ export class EigenState {
     this.validators = new JMap(j);
     this.paused = new JMap(j);
     this.globals = new JMap(j);
+    this.rewardsSettings = new JMap(j);
+    this.distributionRoots = new JMap(j);
+    this.rewardsSubmissions = new JMap(j);
+    this.submissionNonces = new JMap(j);
+    this.rewardsForAllSubmitters = new JMap(j);
+    this.protocolFeeOptIns = new JMap(j);
+    this.claimers = new JMap(j);
+    this.cumulativeClaimed = new JMap(j);
+    this.operatorAVSSplits = new JMap(j);
+    this.operatorSetSplits = new JMap(j);
+    this.operatorPISplits = new JMap(j);
   }
 
   /** The maps in a fixed order, for snapshots and the state hash. */
@@ -251,6 +356,17 @@ export class EigenState {
       ["validators", this.validators],
       ["paused", this.paused],
       ["globals", this.globals],
+      ["rewardsSettings", this.rewardsSettings],
+      ["distributionRoots", this.distributionRoots],
+      ["rewardsSubmissions", this.rewardsSubmissions],
+      ["submissionNonces", this.submissionNonces],
+      ["rewardsForAllSubmitters", this.rewardsForAllSubmitters],
+      ["protocolFeeOptIns", this.protocolFeeOptIns],
+      ["claimers", this.claimers],
+      ["cumulativeClaimed", this.cumulativeClaimed],
+      ["operatorAVSSplits", this.operatorAVSSplits],
+      ["operatorSetSplits", this.operatorSetSplits],
+      ["operatorPISplits", this.operatorPISplits],
     ] as [string, JMap<string, unknown>][];
   }
 }
