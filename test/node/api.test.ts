@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
+import { buildDistribution, claimFor } from "../../src/core/eigenlayer/merkle.ts";
 import { BEACON_CHAIN_ETH_STRATEGY, DEFAULT_BURN_ADDRESS } from "../../src/core/eigenlayer/params.ts";
+import { toPlainJson } from "../../src/core/shared/codec.ts";
 import {
   AllocationsOut,
   AvsListOut,
@@ -487,6 +489,7 @@ describe("API: full flow", () => {
 
   describe("authorisation matrix: every role-gated command from every wrong role is 403 and changes nothing", () => {
     let root: string;
+    let claim: Record<string, unknown>;
     beforeAll(async () => {
       // a queued withdrawal and a pod give the withdrawer- and reporter-gated commands something to act on
       const q = await c.ok("staker", "queueWithdrawals", {
@@ -494,6 +497,11 @@ describe("API: full flow", () => {
       });
       root = (q.result.withdrawalRoots as string[])[0]!;
       await c.ok("staker", "createPod", {});
+      // an active distribution root with earnings for the staker gives processClaim a valid claim to refuse
+      const distribution = buildDistribution(new Map([[addr("staker"), new Map([[TOKEN, 1n]])]]));
+      await c.ok("admin", "setActivationDelay", { activationDelay: "0" });
+      await c.ok("admin", "submitRoot", { root: distribution.root, rewardsCalculationEndTimestamp: "1" });
+      claim = JSON.parse(toPlainJson(claimFor(distribution, addr("staker"), 0)));
     });
 
     const others = (...allowed: Role[]) => ROLES.filter((r) => !allowed.includes(r));
@@ -682,6 +690,112 @@ describe("API: full flow", () => {
         allowed: ["reporter"],
         code: "OnlyBeaconReporter",
       },
+      // RewardsCoordinator: rewards-for-all submitters (none is set here), the AVS, the operator, the owner,
+      // the rewards updater (the admin by default) and the earner's claimer
+      {
+        command: "createRewardsForAllSubmission",
+        params: () => ({ rewardsSubmissions: [] }),
+        allowed: [],
+        code: "UnauthorizedCaller",
+      },
+      {
+        command: "createRewardsForAllEarners",
+        params: () => ({ rewardsSubmissions: [] }),
+        allowed: [],
+        code: "UnauthorizedCaller",
+      },
+      {
+        command: "createOperatorDirectedAVSRewardsSubmission",
+        params: () => ({ avs: addr("avs"), operatorDirectedRewardsSubmissions: [] }),
+        allowed: ["avs"],
+        code: "InvalidPermissions",
+      },
+      {
+        command: "createOperatorDirectedOperatorSetRewardsSubmission",
+        params: () => ({ avs: addr("avs"), operatorSetId: "1", operatorDirectedRewardsSubmissions: [] }),
+        allowed: ["avs"],
+        code: "InvalidPermissions",
+      },
+      {
+        command: "createUniqueStakeRewardsSubmission",
+        params: () => ({ avs: addr("avs"), operatorSetId: "1", rewardsSubmissions: [] }),
+        allowed: ["avs"],
+        code: "InvalidPermissions",
+      },
+      {
+        command: "createTotalStakeRewardsSubmission",
+        params: () => ({ avs: addr("avs"), operatorSetId: "1", rewardsSubmissions: [] }),
+        allowed: ["avs"],
+        code: "InvalidPermissions",
+      },
+      {
+        command: "setOptInForProtocolFee",
+        params: () => ({ submitter: addr("avs"), optInForProtocolFee: true }),
+        allowed: ["avs"],
+        code: "InvalidPermissions",
+      },
+      {
+        command: "setOperatorAVSSplit",
+        params: () => ({ operator: addr("operator"), avs: addr("avs"), split: "500" }),
+        allowed: ["operator"],
+        code: "InvalidPermissions",
+      },
+      {
+        command: "setOperatorSetSplit",
+        params: () => ({ operator: addr("operator"), avs: addr("avs"), operatorSetId: "1", split: "500" }),
+        allowed: ["operator"],
+        code: "InvalidPermissions",
+      },
+      {
+        command: "setOperatorPISplit",
+        params: () => ({ operator: addr("operator"), split: "500" }),
+        allowed: ["operator"],
+        code: "InvalidPermissions",
+      },
+      {
+        command: "setClaimerFor",
+        params: () => ({ earner: addr("operator"), claimer: addr("stranger") }),
+        allowed: ["operator"],
+        code: "InvalidPermissions",
+      },
+      { command: "setDefaultOperatorSplit", params: () => ({ split: "500" }), allowed: ["admin"], code: "OnlyAdmin" },
+      {
+        command: "setActivationDelay",
+        params: () => ({ activationDelay: "60" }),
+        allowed: ["admin"],
+        code: "OnlyAdmin",
+      },
+      {
+        command: "setRewardsUpdater",
+        params: () => ({ rewardsUpdater: addr("stranger") }),
+        allowed: ["admin"],
+        code: "OnlyAdmin",
+      },
+      {
+        command: "setRewardsForAllSubmitter",
+        params: () => ({ submitter: addr("stranger"), newValue: true }),
+        allowed: ["admin"],
+        code: "OnlyAdmin",
+      },
+      {
+        command: "setFeeRecipient",
+        params: () => ({ feeRecipient: addr("stranger") }),
+        allowed: ["admin"],
+        code: "OnlyAdmin",
+      },
+      {
+        command: "submitRoot",
+        params: () => ({ root: `0x${"ab".repeat(32)}`, rewardsCalculationEndTimestamp: "2" }),
+        allowed: ["admin"],
+        code: "UnauthorizedCaller",
+      },
+      { command: "disableRoot", params: () => ({ rootIndex: "0" }), allowed: ["admin"], code: "UnauthorizedCaller" },
+      {
+        command: "processClaim",
+        params: () => ({ claim, recipient: addr("stranger") }),
+        allowed: ["staker"],
+        code: "UnauthorizedCaller",
+      },
     ];
 
     for (const k of cases) {
@@ -709,6 +823,7 @@ describe("API: full flow", () => {
         "clearDeallocationQueue",
         "createPod",
         "startCheckpoint",
+        "createAVSRewardsSubmission", // the caller is the AVS
       ]; // act on the caller's own account, or permissionless
       expect([...cases.map((k) => k.command), ...open].sort()).toEqual([...COMMAND_NAMES].sort());
     });
