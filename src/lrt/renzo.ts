@@ -162,6 +162,13 @@ export function claim(run: Run, rec: LrtRecord, req: WithdrawalRequest): bigint 
   const { w, ctx } = run;
   const { amount: now } = requestAmount(w, rec, req.asset, req.shares, ctx.block, ctx.timestamp);
   const payout = min(req.amountAtRequest, now);
+  emit(run, "ClaimValued", {
+    lrt: rec.id,
+    id: req.id,
+    amountAtRequest: req.amountAtRequest,
+    amountAtClaim: now,
+    payout,
+  });
   burnTokens(run, rec.id, rec.symbol, rec.accounts.queue, req.shares);
   putLrt(w, withReserved({ ...rec, supply: rec.supply - req.shares }, req.asset, -req.amountAtRequest));
   if (payout > 0n) core(run, rec.accounts.queue, { type: "transfer", token: req.asset, to: req.owner, amount: payout });
