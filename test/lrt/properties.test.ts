@@ -304,7 +304,10 @@ function runSequence(steps: Step[], forgeAt: number | null, forgeMilli: number):
       }
     }
     const made = command(x, st);
-    if (made === null) return checkAfter(x, []);
+    if (made === null) {
+      checkAfter(x, []);
+      return;
+    }
     if ("core" in made) {
       const before = lrtStateHash(c.w);
       try {
@@ -313,7 +316,8 @@ function runSequence(steps: Step[], forgeAt: number | null, forgeMilli: number):
         if (!isProtocolError(e)) throw e;
         expect(lrtStateHash(c.w)).toBe(before);
       }
-      return checkAfter(x, []);
+      checkAfter(x, []);
+      return;
     }
     const before = lrtStateHash(c.w);
     const eeth0 = getLrt(c.w, "eeth");
