@@ -1,6 +1,7 @@
 import { type Command, Option } from "commander";
 import { COMMAND_NAMES } from "../node/wire.ts";
 import { DEFAULTS } from "./defaults.ts";
+import { registerLrtCommands } from "./lrt.ts";
 
 /**
  * Every command's options and help. Implementations are imported when a command runs, so `--help` (and each
@@ -168,6 +169,8 @@ Examples:
     const { snapshotCommand } = await import("./ledgerCommands.ts");
     await snapshotCommand(flags);
   });
+
+  registerLrtCommands(program);
 
   program
     .command("conformance")

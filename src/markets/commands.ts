@@ -171,7 +171,7 @@ function dispatch(s: MarketState, ctx: MarketContext, ev: Events, c: MarketComma
       return {};
     case "createOracle":
       oracles.createOracle(s, ctx, ev, c);
-      return { price: oracles.price(s, ctx, c.oracle) };
+      return {};
     case "setOraclePrice":
       oracles.setOraclePrice(s, ctx, ev, c);
       return {};
