@@ -2,6 +2,7 @@ import { type Command, Option } from "commander";
 import { COMMAND_NAMES } from "../node/wire.ts";
 import { DEFAULTS } from "./defaults.ts";
 import { registerLrtCommands } from "./lrt.ts";
+import { registerMarketCommands } from "./market.ts";
 
 /**
  * Every command's options and help. Implementations are imported when a command runs, so `--help` (and each
@@ -169,6 +170,8 @@ Examples:
     const { snapshotCommand } = await import("./ledgerCommands.ts");
     await snapshotCommand(flags);
   });
+
+  registerMarketCommands(program);
 
   registerLrtCommands(program);
 
