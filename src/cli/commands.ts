@@ -3,6 +3,7 @@ import { COMMAND_NAMES } from "../node/wire.ts";
 import { DEFAULTS } from "./defaults.ts";
 import { registerLrtCommands } from "./lrt.ts";
 import { registerMarketCommands } from "./market.ts";
+import { registerRewardsCommands } from "./rewards.ts";
 
 /**
  * Every command's options and help. Implementations are imported when a command runs, so `--help` (and each
@@ -170,6 +171,8 @@ Examples:
     const { snapshotCommand } = await import("./ledgerCommands.ts");
     await snapshotCommand(flags);
   });
+
+  registerRewardsCommands(program, (cmd) => protocolOptions(storeOptions(cmd)));
 
   registerMarketCommands(program);
 
