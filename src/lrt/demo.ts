@@ -185,18 +185,22 @@ export function buildDemoWorld(): DemoWorld {
     for (const asset of rec.assets) {
       if (asset === NATIVE_ETH) continue;
       const held = c.w.eigen.balances.get(`${asset}|${rec.accounts.pool}`) ?? 0n;
-      if (held > 0n) c.lrt(rec.roles.manager, { type: "restake", lrt: rec.id, asset, amount: held });
+      // in three parts, so the routing rule (first delegator under its target) spreads them
+      for (let part = 0n; part < 3n; part++) {
+        const amount = part < 2n ? held / 3n : held - 2n * (held / 3n);
+        if (amount > 0n) c.lrt(rec.roles.manager, { type: "restake", lrt: rec.id, asset, amount });
+      }
     }
   }
   const reporter = c.w.eigen.params.beaconReporter;
   for (const kind of ["etherfi", "puffer"] as ProtocolKind[]) {
     const rec = getLrt(c.w, PRESETS[kind].id);
-    if (kind === "puffer") c.lrt(u1, { type: "postBond", lrt: rec.id, delegator: 0n, validators: 1n, enclave: false });
-    c.lrt(rec.roles.manager, { type: "stakeNative", lrt: rec.id, delegator: 0n, validators: 1n });
+    if (kind === "puffer") c.lrt(u1, { type: "postBond", lrt: rec.id, delegator: 2n, validators: 1n, enclave: false });
+    c.lrt(rec.roles.manager, { type: "stakeNative", lrt: rec.id, delegator: 2n, validators: 1n });
     c.advance(1n);
     c.core(reporter, {
       type: "verifyWithdrawalCredentials",
-      podOwner: getLrt(c.w, rec.id).delegators[0]!.address,
+      podOwner: getLrt(c.w, rec.id).delegators[2]!.address,
       validators: [{ validatorIndex: kind === "etherfi" ? 1001n : 2001n, effectiveBalanceGwei: 32_000_000_000n }],
     });
   }

@@ -192,6 +192,7 @@ export function liquidity(w: World, id: string, at?: At): LiquidityView {
       available = q - reserved;
     } else if (rec.protocol === "kelp") {
       reserved = kelp.committed(rec, asset);
+      available = pool > reserved ? pool - reserved : 0n;
     }
     return { asset, pool, queue: q, reserved, available };
   });
@@ -330,6 +331,13 @@ export function summary(w: World, id: string): LrtSummary {
     supplyInvariantHolds: s.holds,
     unbacked: s.unbacked,
   };
+}
+
+/** A readable name for an asset: ETH or the LST's symbol. */
+export function assetSymbol(w: World, asset: string): string {
+  if (asset === "0xeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee") return "ETH";
+  for (const l of w.lrt.lsts.values()) if (l.token === asset) return l.symbol;
+  return asset;
 }
 
 export function listLrts(w: World): string[] {
