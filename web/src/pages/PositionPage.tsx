@@ -236,17 +236,17 @@ function Position({
             <thead>
               <tr>
                 <th scope="col">Operator set</th>
-                <th scope="col">Stake</th>
-                <th scope="col">Strategy</th>
                 <th scope="col" className="num">
-                  Operator's exposure
+                  Position's exposure
                 </th>
                 <th scope="col" className="num">
                   Position's share
                 </th>
                 <th scope="col" className="num">
-                  Position's exposure
+                  Operator's exposure
                 </th>
+                <th scope="col">Stake</th>
+                <th scope="col">Strategy</th>
               </tr>
             </thead>
             <tbody>
@@ -262,20 +262,8 @@ function Position({
                   <th scope="row">
                     <SetLink setKey={r.serviceSet} names={names} />
                   </th>
-                  <td>
-                    {r.layer === "delegated" ? (
-                      "delegated"
-                    ) : (
-                      <span title={`queued via operator ${r.operator}`}>
-                        queued, until block {formatInt(r.slashableUntil ?? 0n)}
-                      </span>
-                    )}
-                  </td>
-                  <td>
-                    <AssetSymbol book={book} strategy={r.strategy} />
-                  </td>
-                  <td className="num">
-                    <AssetAmount book={book} strategy={r.strategy} value={r.operatorAmount} />
+                  <td className="num" data-col="exposure">
+                    <AssetAmount book={book} strategy={r.strategy} value={r.amount} />
                   </td>
                   {r.layer === "delegated" ? (
                     <td className="num" title={`${r.num} of the operator's ${r.den} shares`}>
@@ -289,8 +277,20 @@ function Position({
                       {wadPercent(r.den)} of <AssetAmount book={book} strategy={r.strategy} value={r.num} />
                     </td>
                   )}
-                  <td className="num" data-col="exposure">
-                    <AssetAmount book={book} strategy={r.strategy} value={r.amount} />
+                  <td className="num">
+                    <AssetAmount book={book} strategy={r.strategy} value={r.operatorAmount} />
+                  </td>
+                  <td>
+                    {r.layer === "delegated" ? (
+                      "delegated"
+                    ) : (
+                      <span title={`queued via operator ${r.operator}`}>
+                        queued, until block {formatInt(r.slashableUntil ?? 0n)}
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    <AssetSymbol book={book} strategy={r.strategy} />
                   </td>
                 </tr>
               ))}
