@@ -13,6 +13,7 @@ import { coinIndex, pool, swapFor } from "./pools.ts";
 import type { MarketState } from "./state.ts";
 import type { Address, AssetId, Events, MarketContext, MorphoMarketId, PoolId } from "./types.ts";
 import { emit } from "./types.ts";
+import { aavePosition, morphoPosition } from "./views.ts";
 
 // ── closed forms ─────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -64,6 +65,13 @@ export interface LoopResult {
   rounds: number;
   borrowed: bigint;
   deposited: bigint;
+  /** the position after the loop: HF (WAD), leverage C/(C − B) (WAD, null if underwater) */
+  healthFactor: bigint;
+  leverage: bigint | null;
+  /** the collateral price at which HF reaches 1 (Aave: base currency, 8 decimals; Morpho: loan tokens, WAD) */
+  liquidationPrice: bigint | null;
+  /** 1 − liquidationPrice/price, WAD */
+  distanceToLiquidation: bigint | null;
 }
 
 function minOut(s: MarketState, amountIn: bigint, from: AssetId, to: AssetId, minPrice: bigint | undefined): bigint {
@@ -142,7 +150,29 @@ export function loop(s: MarketState, ctx: MarketContext, ev: Events, c: LoopComm
     rounds++;
   }
   emit(ev, "Loop", { account: u, venue: c.venue, collateral, debt, rounds, borrowed, deposited });
-  return { rounds, borrowed, deposited };
+  if (c.venue === "morpho") {
+    const v = morphoPosition(s, ctx, c.market as string, u);
+    return {
+      rounds,
+      borrowed,
+      deposited,
+      healthFactor: v.healthFactor,
+      leverage: v.leverage,
+      liquidationPrice: v.liquidationPrice?.priceWad ?? null,
+      distanceToLiquidation: v.liquidationPrice?.distance ?? null,
+    };
+  }
+  const v = aavePosition(s, ctx, u);
+  const lp = v?.liquidationPrices.find((p) => p.asset === collateral);
+  return {
+    rounds,
+    borrowed,
+    deposited,
+    healthFactor: v?.healthFactor ?? UINT256_MAX,
+    leverage: v?.leverage ?? null,
+    liquidationPrice: lp?.price ?? null,
+    distanceToLiquidation: lp?.distance ?? null,
+  };
 }
 
 // ── liquidate and swap ───────────────────────────────────────────────────────────────────────────────────────────

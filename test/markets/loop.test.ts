@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import * as aave from "../../src/markets/aave.ts";
 import { WAD } from "../../src/markets/math.ts";
-import { loopLeverage, maxLoopLeverage, priceDropToLiquidation } from "../../src/markets/strategies.ts";
+import {
+  type LoopResult,
+  loopLeverage,
+  maxLoopLeverage,
+  priceDropToLiquidation,
+} from "../../src/markets/strategies.ts";
 import { aavePosition, morphoPosition } from "../../src/markets/views.ts";
 import { ADMIN, addr, E8, E18, Market, near, round, WEETH_CURVE, WETH_CURVE } from "./harness.ts";
 
@@ -110,9 +115,14 @@ describe("the loop command", () => {
       initialAmount: 10n * E18,
       iterations: 40n,
       borrowFractionBps: 10_000n,
-    }).result as { rounds: number; borrowed: bigint; deposited: bigint };
+    }).result as unknown as LoopResult;
     expect(r.rounds).toBe(40);
     const v = aavePosition(m.s, m.ctx(ALICE), ALICE);
+    // the command reports what the position view shows
+    expect(r.leverage).toBe(v?.leverage);
+    expect(r.healthFactor).toBe(v?.healthFactor);
+    expect(r.distanceToLiquidation).toBe(v?.liquidationPrices[0]?.distance);
+    expect(r.liquidationPrice).toBe(v?.liquidationPrices[0]?.price);
     const lev = v?.leverage ?? 0n;
     // 40 rounds at 93%: Σ_{k≤40} 0.93ᵏ = (1 − 0.93⁴¹)/0.07 = (1 − 0.0510)/0.07 = 13.56; the pool's price is ≈1,
     // so the loop lands within 0.5% of it
