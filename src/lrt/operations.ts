@@ -99,8 +99,9 @@ function delegatorAt(rec: LrtRecord, index: bigint): Delegator {
   return d;
 }
 
+/** What backs the tokens: everything but ETH set aside for finalized requests (Renzo's queue is its buffer). */
 const liveHoldings = (w: World, rec: LrtRecord, block: bigint): Holding[] =>
-  holdings(w, rec, block).filter((h) => h.kind !== "escrow");
+  rec.protocol === "renzo" ? holdings(w, rec, block) : holdings(w, rec, block).filter((h) => h.kind !== "escrow");
 
 /* ------------------------------------------------------------------ set-up */
 
