@@ -23,4 +23,14 @@ export const AUTH_CODES = new Set([
   "WithdrawerNotCaller",
   "NotAdmin",
   "UnauthorizedCaller",
+  // the LRT layer (src/lrt): role-gated commands
+  "OnlyCoreAdmin",
+  "OnlyLrtAdmin",
+  "OnlyLrtOracle",
+  "OnlyLrtManager",
+  "OnlyLrtPauser",
+  "OnlyRiskOracle",
+  "OnlyLstOracle",
+  "OnlyBridgeVerifier",
+  "NotRequestOwner",
 ]);

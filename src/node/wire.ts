@@ -4,6 +4,7 @@ import type { EigenCommand, EigenCommandType } from "../core/eigenlayer/commands
 import { PAUSABLE_MODULES } from "../core/eigenlayer/context.ts";
 import type { Address } from "../core/eigenlayer/state.ts";
 import { UINT256_MAX } from "../core/shared/math.ts";
+import type { LrtCommand, LrtCommandType } from "../lrt/commands.ts";
 
 /**
  * The wire format of commands: JSON with amounts as decimal strings and addresses as hex. These zod schemas are the
@@ -254,4 +255,162 @@ export function parseCommand(
   if (!r.success)
     return { ok: false, issues: r.error.issues.map((i) => `${i.path.join(".") || "(params)"}: ${i.message}`) };
   return { ok: true, command: { type: name, ...(r.data as object) } as EigenCommand };
+}
+
+/* ------------------------------------------------------------------ LRT layer (src/lrt), not yet on the ledger */
+
+/**
+ * Wire schemas of the LRT layer's commands (`executeLrt`). On the wire their names carry the prefix "lrt." (LRT
+ * `deposit`, `transfer`, `pause`, `unpause` would otherwise clash with core commands). They are not in
+ * COMMAND_NAMES yet: the ledger does not hold an LRT world (see docs/lrt.md, "Node integration").
+ */
+export const LRT_WIRE_PREFIX = "lrt.";
+
+const lrtId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "expected an id: 1–32 lower-case letters, digits, '-'");
+const chainId = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, "expected a chain id");
+const lrtSymbol = z.string().regex(/^[A-Za-z0-9]{1,16}$/, "expected a token symbol");
+const assetAmounts = z.array(z.tuple([address, uint])).max(64);
+
+const lrtParams = z.strictObject({
+  minDeposit: uint,
+  depositCap: uint,
+  assetCaps: assetAmounts,
+  minWithdrawal: uint,
+  maxWithdrawal: uint,
+  feeBps: uint,
+  minReportIntervalSeconds: uint,
+  maxPositiveRebaseBps: uint,
+  maxNegativeRebaseBps: uint,
+  acceptableRebaseAprBps: uint,
+  exitFeeBps: uint,
+  exitFeeSplitToTreasuryBps: uint,
+  lowWatermarkBps: uint,
+  bucketCapacity: uint,
+  bucketRefillPerSecond: uint,
+  maxFinalizedPerDay: uint,
+  maxRequestsPerReport: uint,
+  staleReportWindowBlocks: uint,
+  staleFinalizationCooldownBlocks: uint,
+  oracleMaxAgeSeconds: uint,
+  cooldownSeconds: uint,
+  bufferTargets: assetAmounts,
+  whitelist: z.array(address).max(256),
+  pricePercentageLimit: uint,
+  withdrawalDelayBlocks: uint,
+  maxWithdrawalDelayBlocks: uint,
+  maxDelegators: uint,
+  treasuryExitFeeBps: uint,
+  maxExitFeeBps: uint,
+  vestingWindowSeconds: uint,
+  batchSize: uint,
+  ethereumValidators: uint,
+  burstThresholdPct: uint,
+  enclaveBond: uint,
+  noEnclaveBond: uint,
+  treasuryFeeBps: uint,
+  nodeOperatorFeeBps: uint,
+  maxRepriceDiffBps: uint,
+});
+
+const lrtRoles = z.strictObject({
+  admin: address,
+  oracle: address,
+  manager: address,
+  pauser: address,
+  riskOracle: address,
+  treasury: address,
+  nodeOperatorRewards: address,
+});
+
+export const lrtCommandSchemas = {
+  createLst: z.strictObject({
+    id: lrtId,
+    symbol: lrtSymbol,
+    kind: z.enum(["rebasing", "exchangeRate"]),
+    feeBps: uint,
+    withdrawalDelaySeconds: uint,
+    oracle: address,
+    admin: address,
+  }),
+  lstSubmit: z.strictObject({ lst: lrtId, amount: uint }),
+  lstReport: z.strictObject({ lst: lrtId, rewardsWei: uint, penaltiesWei: uint }),
+  lstRequestWithdrawal: z.strictObject({ lst: lrtId, amount: uint }),
+  lstClaimWithdrawal: z.strictObject({ lst: lrtId, id: uint }),
+  createLrt: z.strictObject({
+    id: lrtId,
+    protocol: z.enum(["etherfi", "renzo", "kelp", "puffer", "swell"]),
+    symbol: lrtSymbol,
+    wrappedSymbol: lrtSymbol.nullable().optional(),
+    roles: lrtRoles,
+    assets: z.array(address).min(1).max(16),
+    params: lrtParams,
+  }),
+  addDelegator: z.strictObject({ lrt: lrtId, operator: address, weightBps: uint }),
+  setDelegatorWeight: z.strictObject({ lrt: lrtId, delegator: uint, weightBps: uint }),
+  setParams: z.strictObject({ lrt: lrtId, params: lrtParams.partial() }),
+  pause: z.strictObject({ lrt: lrtId, flags: uint }),
+  unpause: z.strictObject({ lrt: lrtId, flags: uint }),
+  riskOracleUpdate: z.strictObject({ lrt: lrtId, pausedFlags: uint, cooldownSeconds: uint }),
+  addBridgeRoute: z.strictObject({
+    lrt: lrtId,
+    chain: chainId,
+    mechanism: z.enum(["lockAndMint", "burnAndMint"]),
+    verifier: address,
+  }),
+  deposit: z.strictObject({ lrt: lrtId, asset: address, amount: uint, minOut: uint.optional() }),
+  requestWithdrawal: z.strictObject({ lrt: lrtId, amount: uint, asset: address.optional() }),
+  claimWithdrawal: z.strictObject({ lrt: lrtId, id: uint }),
+  instantRedeem: z.strictObject({ lrt: lrtId, amount: uint }),
+  transfer: z.strictObject({
+    lrt: lrtId,
+    to: address,
+    amount: uint,
+    token: lrtSymbol.optional(),
+    chain: chainId.optional(),
+  }),
+  wrap: z.strictObject({ lrt: lrtId, amount: uint }),
+  unwrap: z.strictObject({ lrt: lrtId, amount: uint }),
+  bridgeOut: z.strictObject({ lrt: lrtId, fromChain: chainId, toChain: chainId, to: address, amount: uint }),
+  bridgeIn: z.strictObject({
+    lrt: lrtId,
+    fromChain: chainId,
+    toChain: chainId,
+    nonce: uint,
+    to: address,
+    amount: uint,
+  }),
+  report: z.strictObject({ lrt: lrtId, finalizeUpTo: uint.optional(), prices: assetAmounts.optional() }),
+  finalizeWithdrawals: z.strictObject({
+    lrt: lrtId,
+    upTo: uint.optional(),
+    minPrice: uint.optional(),
+    maxPrice: uint.optional(),
+  }),
+  finalizeWhenStale: z.strictObject({ lrt: lrtId }),
+  invalidateWithdrawal: z.strictObject({ lrt: lrtId, id: uint }),
+  restake: z.strictObject({ lrt: lrtId, asset: address, amount: uint, delegator: uint.optional() }),
+  stakeNative: z.strictObject({ lrt: lrtId, delegator: uint, validators: uint }),
+  startCheckpoint: z.strictObject({ lrt: lrtId, delegator: uint }),
+  stakeLst: z.strictObject({ lrt: lrtId, lst: lrtId, amount: uint }),
+  unstake: z.strictObject({ lrt: lrtId, delegator: uint, strategy: address, shares: uint }),
+  completeUnstake: z.strictObject({ lrt: lrtId, withdrawalRoot: hex32.transform((s) => s.toLowerCase()) }),
+  depositRewards: z.strictObject({ lrt: lrtId, amount: uint }),
+  postBond: z.strictObject({ lrt: lrtId, delegator: uint, validators: uint, enclave: z.boolean() }),
+} satisfies Record<LrtCommandType, z.ZodType>;
+
+export const LRT_COMMAND_NAMES = Object.keys(lrtCommandSchemas).map((n) => `${LRT_WIRE_PREFIX}${n}`);
+
+/** Parses an "lrt.<command>" transaction's parameters into an LRT command; returns zod issues on failure. */
+export function parseLrtCommand(
+  name: string,
+  params: unknown,
+): { ok: true; command: LrtCommand } | { ok: false; issues: string[] } {
+  const type = name.startsWith(LRT_WIRE_PREFIX) ? name.slice(LRT_WIRE_PREFIX.length) : null;
+  if (type === null || !Object.hasOwn(lrtCommandSchemas, type)) {
+    return { ok: false, issues: [`unknown LRT command ${JSON.stringify(name)}`] };
+  }
+  const r = (lrtCommandSchemas[type as LrtCommandType] as z.ZodType).safeParse(params);
+  if (!r.success)
+    return { ok: false, issues: r.error.issues.map((i) => `${i.path.join(".") || "(params)"}: ${i.message}`) };
+  return { ok: true, command: { type, ...(r.data as object) } as LrtCommand };
 }
