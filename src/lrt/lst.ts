@@ -53,7 +53,7 @@ export function createLst(run: Run, p: CreateLstParams): LstRecord {
   require(/^[a-z0-9][a-z0-9-]{0,31}$/.test(p.id), "InvalidLrtParams", "id: 1–32 lower-case letters, digits, '-'");
   require(!w.lrt.lsts.has(p.id), "LstAlreadyExists", undefined, { lst: p.id });
   require(p.kind === "rebasing" || p.kind === "exchangeRate", "InvalidLrtParams", "kind");
-  require(p.feeBps <= BPS, "InvalidLrtParams", "feeBps ≤ 10000");
+  require(p.feeBps < BPS, "InvalidLrtParams", "feeBps < 10000");
   const rec: LstRecord = {
     id: p.id,
     symbol: p.symbol,

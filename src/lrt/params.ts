@@ -1,4 +1,3 @@
-import { NATIVE_ETH } from "../core/eigenlayer/eigenPodManager.ts";
 import { require } from "../core/shared/errors.ts";
 import { WAD } from "../core/shared/math.ts";
 import { BPS, DAY } from "./context.ts";
@@ -109,5 +108,3 @@ export function validateParams(protocol: ProtocolKind, p: LrtParams): void {
       break;
   }
 }
-
-export { NATIVE_ETH };

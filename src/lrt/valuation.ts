@@ -1,6 +1,5 @@
 import { NATIVE_ETH } from "../core/eigenlayer/eigenPodManager.ts";
 import { assetOf, sharesToAsset } from "../core/eigenlayer/neutral.ts";
-import { BEACON_CHAIN_ETH_STRATEGY } from "../core/eigenlayer/params.ts";
 import type { Address } from "../core/eigenlayer/state.ts";
 import { balanceOf } from "../core/eigenlayer/tokens.ts";
 import * as views from "../core/eigenlayer/views.ts";
@@ -169,5 +168,3 @@ export function sumScaled(hs: Holding[], price: Pricer): bigint {
 export function assetAmount(hs: Holding[], asset: Address): bigint {
   return hs.filter((h) => h.asset === asset).reduce((a, h) => a + h.amount, 0n);
 }
-
-export { BEACON_CHAIN_ETH_STRATEGY };
