@@ -228,7 +228,7 @@ export async function rewardsProofCommand(earnerArg: string, flags: RewardsFlags
         );
       }
       if (!run.cumulative.has(earner)) throw new Error(`${earner} has no earnings in this distribution`);
-      m.printJson(m.claimFor(run.distribution, earner, index));
+      m.printJson(m.claimFor(run.distribution(), earner, index));
     });
   } catch (e) {
     m.reportError(e);

@@ -143,10 +143,12 @@ class OperatorPositions {
 /** Σ coef · shares per row into `out`; returns the total. */
 function weigh(rows: readonly Shares[], terms: readonly Term[], out: bigint[]): bigint {
   let total = 0n;
+  const n = terms.length;
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     let w = 0n;
-    for (const t of terms) {
+    for (let j = 0; j < n; j++) {
+      const t = terms[j]!;
       const sh = r[t.idx];
       if (sh !== undefined) w += sh * t.coef;
     }
@@ -309,11 +311,18 @@ class Calculation {
     return r;
   }
 
-  private creditStaker(sub: StoredSubmission, day: bigint, staker: number, amount: bigint): void {
-    const arr = getOrCreate(this.stakerTotals, sub.token, () => []);
-    arr[staker] = (arr[staker] ?? 0n) + amount;
-    this.dayPaid += amount;
-    this.report(sub).toStakers += amount;
+  /** The cumulative amounts of `token` by staker index (the hot loops write into it directly). */
+  private stakerTotalsOf(token: Address): bigint[] {
+    return getOrCreate(this.stakerTotals, token, () => []);
+  }
+
+  /** Books `paid` (already written into the staker totals) on the submission; emits a row per staker if asked. */
+  private stakersPaid(sub: StoredSubmission, paid: bigint): void {
+    this.dayPaid += paid;
+    this.report(sub).toStakers += paid;
+  }
+
+  private stakerRow(sub: StoredSubmission, day: bigint, staker: number, amount: bigint): void {
     this.onRow?.({
       snapshot: day,
       earner: this.snap.stakers.at(staker),
@@ -348,15 +357,21 @@ class Calculation {
     const ws: bigint[] = new Array(v.rows.length);
     const total = weigh(v.rows, terms, ws);
     if (total === 0n) return 0n;
+    const totals = this.stakerTotalsOf(sub.token);
+    const rows = this.onRow !== undefined;
+    const ids = v.ids;
     let paid = 0n;
     for (let i = 0; i < ws.length; i++) {
       const w = ws[i]!;
       if (w === 0n) continue;
       const tokens = (((w * PROPORTION_SCALE) / total) * portion) / PROPORTION_SCALE;
       if (tokens === 0n) continue;
-      this.creditStaker(sub, day, v.ids[i]!, tokens);
+      const id = ids[i]!;
+      totals[id] = (totals[id] ?? 0n) + tokens;
       paid += tokens;
+      if (rows) this.stakerRow(sub, day, id, tokens);
     }
+    this.stakersPaid(sub, paid);
     return paid;
   }
 
@@ -402,22 +417,33 @@ class Calculation {
     }
     if (total === 0n) return;
     const den = tpd.den * PROPORTION_SCALE;
+    const num = tpd.num;
+    const totals = this.stakerTotalsOf(sub.token);
+    const rows = this.onRow !== undefined;
+    let paid = 0n;
     groups.forEach((g, gi) => {
       const ws = weights[gi];
       if (ws === null || ws === undefined) return;
       const ids = this.positionsOf(g.operator)!.ids;
+      const split = g.split;
       let operatorTokens = 0n;
       for (let i = 0; i < ws.length; i++) {
         const w = ws[i]!;
         if (w === 0n) continue;
-        const payout = (((w * PROPORTION_SCALE) / total) * tpd.num) / den;
+        const payout = (((w * PROPORTION_SCALE) / total) * num) / den;
         if (payout === 0n) continue;
-        const op = (payout * g.split) / BIPS;
+        const op = (payout * split) / BIPS;
         operatorTokens += op;
-        if (payout > op) this.creditStaker(sub, day, ids[i]!, payout - op);
+        const toStaker = payout - op;
+        if (toStaker === 0n) continue;
+        const id = ids[i]!;
+        totals[id] = (totals[id] ?? 0n) + toStaker;
+        paid += toStaker;
+        if (rows) this.stakerRow(sub, day, id, toStaker);
       }
       this.creditOther(sub, day, g.operator, operatorTokens, "operator");
     });
+    this.stakersPaid(sub, paid);
   }
 
   /** v1: operators registered to any operator set of the AVS, strategies of the submission in those sets. */
@@ -458,10 +484,16 @@ class Calculation {
     }
     if (total === 0n) return;
     const den = tpd.den * PROPORTION_SCALE;
+    const totals = this.stakerTotalsOf(sub.token);
+    let paid = 0n;
     for (const [staker, w] of byStaker) {
       const payout = (((w * PROPORTION_SCALE) / total) * tpd.num) / den;
-      if (payout > 0n) this.creditStaker(sub, day, staker, payout);
+      if (payout === 0n) continue;
+      totals[staker] = (totals[staker] ?? 0n) + payout;
+      paid += payout;
+      this.stakerRow(sub, day, staker, payout);
     }
+    this.stakersPaid(sub, paid);
   }
 
   /**

@@ -1,6 +1,13 @@
-import { buildDistribution, type RewardsDistribution } from "../core/eigenlayer/merkle.ts";
+import {
+  buildDistribution,
+  earnerLeaf,
+  merkleRoot,
+  type RewardsDistribution,
+  tokenLeaf,
+  ZERO_BYTES32,
+} from "../core/eigenlayer/merkle.ts";
 import { storedSubmissions } from "../core/eigenlayer/rewardsCoordinator.ts";
-import type { EigenState } from "../core/eigenlayer/state.ts";
+import type { Address, EigenState } from "../core/eigenlayer/state.ts";
 import { Ledger, type LedgerOptions } from "../node/ledger.ts";
 import type { EventStore, LogEntry } from "../store/types.ts";
 import { type CalculationResult, calculateRewards, type Earnings, type PayoutRow } from "./calculate.ts";
@@ -23,8 +30,27 @@ export interface RewardsOptions {
 }
 
 export interface RewardsRun extends CalculationResult {
+  /** the distribution root of the cumulative earnings (the zero root when nobody has earned anything yet) */
   root: `0x${string}`;
-  distribution: RewardsDistribution;
+  /** the whole tree with every leaf's proof (built on first use: at a million earners it is large) */
+  distribution(): RewardsDistribution;
+}
+
+/**
+ * The root of the distribution tree over cumulative earnings, from the Merkle module's own leaf and tree functions:
+ * earners and each earner's tokens ascending, as `buildDistribution` orders them, without materialising the proofs.
+ */
+export function distributionRoot(earnings: ReadonlyMap<Address, ReadonlyMap<Address, bigint>>): `0x${string}` {
+  const earners = [...earnings.keys()].sort();
+  if (earners.length === 0) return ZERO_BYTES32;
+  return merkleRoot(
+    earners.map((earner) => {
+      const byToken = earnings.get(earner)!;
+      const tokens = [...byToken.keys()].sort();
+      const leaves = tokens.map((token) => tokenLeaf({ token, cumulativeEarnings: byToken.get(token)! }));
+      return earnerLeaf({ earner, earnerTokenRoot: merkleRoot(leaves) });
+    }),
+  );
 }
 
 export interface LogRewardsRun extends RewardsRun {
@@ -32,11 +58,23 @@ export interface LogRewardsRun extends RewardsRun {
   state: EigenState;
   /** log entries replayed (those before the cutoff) */
   entries: number;
+  /** wall-clock seconds: replay with snapshots, the calculation, the Merkle tree */
+  seconds: { replay: number; calculate: number; merkle: number };
 }
 
 /** The calculation over an engine state driven by hand (tests, simulations): `snapshots` saw every command. */
 export function rewardsFromState(s: EigenState, snapshots: DailySnapshotter, opts: RewardsOptions): RewardsRun {
-  snapshots.finish(s, opts.cutoff);
+  return timedRewards(s, snapshots, opts).run;
+}
+
+function timedRewards(
+  s: EigenState,
+  snapshots: DailySnapshotter,
+  opts: RewardsOptions,
+  following?: { block: bigint; timestamp: bigint },
+): { run: RewardsRun; calculate: number; merkle: number } {
+  const t0 = performance.now();
+  snapshots.finish(s, opts.cutoff, following);
   const result = calculateRewards({
     snapshots,
     submissions: storedSubmissions(s),
@@ -44,22 +82,33 @@ export function rewardsFromState(s: EigenState, snapshots: DailySnapshotter, opt
     onRow: opts.onRow,
     previous: opts.previous as Earnings | undefined,
   });
-  const distribution = buildDistribution(result.cumulative);
-  return { ...result, root: distribution.root, distribution };
+  const t1 = performance.now();
+  const root = distributionRoot(result.cumulative);
+  const t2 = performance.now();
+  let tree: RewardsDistribution | null = null;
+  const distribution = (): RewardsDistribution => {
+    tree ??= result.cumulative.size === 0 ? { root, earners: [] } : buildDistribution(result.cumulative);
+    return tree;
+  };
+  return {
+    run: { ...result, root, distribution },
+    calculate: (t1 - t0) / 1000,
+    merkle: (t2 - t1) / 1000,
+  };
 }
 
-/** Reads only the entries before `cutoff`; notes whether the log reaches it. */
-function beforeCutoff(store: EventStore, cutoff: bigint): { store: EventStore; reached: () => boolean } {
-  let reached = false;
+/** Reads only the entries before `cutoff`; keeps the first entry at or after it (null: the log does not reach it). */
+function beforeCutoff(store: EventStore, cutoff: bigint): { store: EventStore; following: () => LogEntry | null } {
+  let following: LogEntry | null = null;
   const wrapped: EventStore = {
     kind: store.kind,
     append: (entries) => store.append(entries),
     read: async (fromSeq: number, limit: number): Promise<LogEntry[]> => {
-      if (reached) return [];
+      if (following !== null) return [];
       const batch = await store.read(fromSeq, limit);
       const i = batch.findIndex((e) => e.timestamp >= cutoff);
       if (i < 0) return batch;
-      reached = true;
+      following = batch[i]!;
       return batch.slice(0, i);
     },
     head: () => store.head(),
@@ -70,7 +119,7 @@ function beforeCutoff(store: EventStore, cutoff: bigint): { store: EventStore; r
     setMeta: (k, v) => store.setMeta(k, v),
     close: () => store.close(),
   };
-  return { store: wrapped, reached: () => reached };
+  return { store: wrapped, following: () => following };
 }
 
 /**
@@ -83,6 +132,7 @@ export async function rewardsFromLog(
 ): Promise<LogRewardsRun> {
   const { cutoff } = opts;
   if (cutoff % DAY !== 0n) throw new Error("the cutoff must be a 00:00 UTC boundary");
+  const t0 = performance.now();
   const cut = beforeCutoff(ledgerOptions.store, cutoff);
   const snapshots = new DailySnapshotter({
     fullRecompute: opts.fullRecompute,
@@ -96,11 +146,14 @@ export async function rewardsFromLog(
     last = entry.timestamp;
     opts.onEntry?.(entry);
   });
-  if (!cut.reached()) {
+  const following = cut.following();
+  if (following === null) {
     const where = last === null ? "the log is empty" : `the log ends on ${formatDay(last)} (timestamp ${last})`;
     throw new Error(
       `${where}: the snapshots before the cutoff ${formatDay(cutoff)} are final only once the log has an entry at or after it`,
     );
   }
-  return { ...rewardsFromState(ledger.state, snapshots, opts), state: ledger.state, entries };
+  const replay = (performance.now() - t0) / 1000;
+  const { run, calculate, merkle } = timedRewards(ledger.state, snapshots, opts, following);
+  return { ...run, state: ledger.state, entries, seconds: { replay, calculate, merkle } };
 }

@@ -208,8 +208,9 @@ export class DailySnapshotter {
    */
   advance(s: EigenState, timestamp: bigint, block?: bigint): void {
     if (this.next === null) this.next = ceilDay(timestamp, this.cadence);
+    const following = block === undefined ? undefined : { block, timestamp };
     while (this.next <= timestamp) {
-      this.capture(s, this.next, block);
+      this.capture(s, this.next, following);
       this.next += this.cadence;
     }
   }
@@ -230,29 +231,36 @@ export class DailySnapshotter {
 
   /**
    * Captures every remaining boundary up to and including `until`. The caller guarantees that `s` holds every entry
-   * with timestamp < until and that no such entry is still to come.
+   * with timestamp < until and that no such entry is still to come; `following` is the first entry at or after
+   * `until`, if known (it places the boundaries' blocks).
    */
-  finish(s: EigenState, until: bigint): void {
+  finish(s: EigenState, until: bigint, following?: { block: bigint; timestamp: bigint }): void {
     if (this.next === null) return;
     while (this.next <= until) {
-      this.capture(s, this.next);
+      this.capture(s, this.next, following);
       this.next += this.cadence;
     }
   }
 
   /**
-   * The chain's block at boundary `time`: blocks and timestamps advance together (one block per `blockTime`
-   * seconds, as the node's clock makes them), so it is the last entry's block plus the blocks since; never past the
-   * block of the entry that follows (`cap`). Pending allocations and withdrawal delays are judged at this block.
+   * The chain's block at boundary `time`. Blocks and timestamps advance together (the node's clock moves both), so
+   * it is interpolated between the last entry before the boundary and the entry that follows it (`following`); past
+   * the last known entry it is extrapolated at `blockTime` seconds per block. Pending allocations and withdrawal
+   * delays are judged at this block.
    */
-  private blockAt(time: bigint, cap: bigint | undefined): bigint {
-    if (this.lastTime === null) return cap ?? 0n;
-    const b = this.lastTime.block + (time - this.lastTime.timestamp) / this.blockTime;
-    return cap !== undefined && cap < b ? cap : b;
+  private blockAt(time: bigint, following: { block: bigint; timestamp: bigint } | undefined): bigint {
+    const last = this.lastTime;
+    if (last === null) return following?.block ?? 0n;
+    if (following !== undefined && following.timestamp > last.timestamp) {
+      return (
+        last.block + ((time - last.timestamp) * (following.block - last.block)) / (following.timestamp - last.timestamp)
+      );
+    }
+    return last.block + (time - last.timestamp) / this.blockTime;
   }
 
-  private capture(s: EigenState, time: bigint, cap?: bigint): void {
-    const block = this.blockAt(time, cap);
+  private capture(s: EigenState, time: bigint, following?: { block: bigint; timestamp: bigint }): void {
+    const block = this.blockAt(time, following);
     for (const [staker, until] of this.expiry) if (until < block) this.dirty.add(this.stakers.at(staker));
     for (const op of this.dirtyOperators) {
       const slot = this.operators.find(op);

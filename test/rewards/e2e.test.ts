@@ -163,7 +163,7 @@ describe("rewards end to end", () => {
     expect(posted.status === "accepted" && posted.result.rootIndex).toBe(0n);
     // a claim before activation fails
     const early = await send(staker, "processClaim", {
-      claim: wire(claimFor(result.distribution, addr(staker), 0)),
+      claim: wire(claimFor(result.distribution(), addr(staker), 0)),
       recipient: addr(staker),
     });
     expect(early.status === "rejected" && early.code).toBe("RootNotActivated");
@@ -171,13 +171,13 @@ describe("rewards end to end", () => {
     await ok(admin, "advanceClock", { blocks: (7n * BLOCKS_PER_DAY + 1n).toString() });
     const before = balance(staker);
     await ok(staker, "processClaim", {
-      claim: wire(claimFor(result.distribution, addr(staker), 0)),
+      claim: wire(claimFor(result.distribution(), addr(staker), 0)),
       recipient: addr(staker),
     });
     expect(balance(staker) - before).toBe(result.cumulative.get(addr(staker))!.get(REWARD)!);
     // the same root again: nothing more to claim
     const again = await send(staker, "processClaim", {
-      claim: wire(claimFor(result.distribution, addr(staker), 0)),
+      claim: wire(claimFor(result.distribution(), addr(staker), 0)),
       recipient: addr(staker),
     });
     expect(again.status === "rejected" && again.code).toBe("EarningsNotGreaterThanClaimed");

@@ -1,10 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { EigenCommand } from "../../src/core/eigenlayer/commands.ts";
+import { buildDistribution } from "../../src/core/eigenlayer/merkle.ts";
 import { storedSubmissions } from "../../src/core/eigenlayer/rewardsCoordinator.ts";
 import type { Address, SubmissionKind } from "../../src/core/eigenlayer/state.ts";
 import { isProtocolError } from "../../src/core/shared/errors.ts";
 import { type CalculationResult, calculateRewards } from "../../src/rewards/calculate.ts";
+import { distributionRoot } from "../../src/rewards/run.ts";
 import { DAY, floorDay } from "../../src/rewards/time.ts";
 import { ADMIN, addr, day, HOUR, RewardsChain, WAD } from "./harness.ts";
 
@@ -272,6 +274,11 @@ function check(c: RewardsChain): { runs: CalculationResult[] } {
         s.amount,
       );
     }
+  }
+  // the root computed without the proofs is buildDistribution's root
+  const final = runs.at(-1);
+  if (final !== undefined && final.cumulative.size > 0) {
+    expect(distributionRoot(final.cumulative)).toBe(buildDistribution(final.cumulative).root);
   }
   for (let i = 1; i < runs.length; i++) {
     for (const [earner, byToken] of runs[i - 1]!.cumulative) {
