@@ -4,6 +4,7 @@ import { DEFAULTS } from "./defaults.ts";
 import { registerLrtCommands } from "./lrt.ts";
 import { registerMarketCommands } from "./market.ts";
 import { registerRewardsCommands } from "./rewards.ts";
+import { registerRiskCommands } from "./risk.ts";
 
 /**
  * Every command's options and help. Implementations are imported when a command runs, so `--help` (and each
@@ -177,6 +178,8 @@ Examples:
   registerMarketCommands(program);
 
   registerLrtCommands(program);
+
+  registerRiskCommands(program);
 
   program
     .command("conformance")
