@@ -9,6 +9,7 @@ import { isStoreError } from "../store/errors.ts";
 import { NodeError } from "./errors.ts";
 import { DEFAULT_RATE_LIMIT, type RateLimitOptions, rateLimiter } from "./http/rateLimit.ts";
 import { sendError, validationError } from "./http/respond.ts";
+import { registerRiskRoutes } from "./http/risk.ts";
 import { registerRoutes } from "./http/routes.ts";
 import { MAX_BATCH } from "./http/schemas.ts";
 import { SlashIndex } from "./http/slashes.ts";
@@ -104,6 +105,7 @@ export function createApp(ledger: Ledger, opts: AppOptions = {}): OpenAPIHono {
   });
 
   registerRoutes(app, { ledger, slashes: new SlashIndex(ledger.store) });
+  registerRiskRoutes(app, { ledger });
 
   app.doc31("/api/openapi.json", API_INFO);
   app.doc31("/openapi.json", API_INFO);

@@ -281,7 +281,8 @@ export async function analyzeSecurity(graph: RestakingGraph, opts: SecurityOptio
   if (opts.psi !== undefined && opts.psi !== null) {
     const psi = opts.psi;
     const lr = await worstLoss(ig, psi, phase(0.8));
-    const value = Rational.of(lr.loss, ig.total);
+    const frac = (x: bigint) => (ig.total === 0n ? Rational.ZERO : Rational.of(x, ig.total));
+    const value = frac(lr.loss);
     const gammaProven = report.slackExact ? (report.slack === null ? null : Rational.parse(report.slack)) : null;
     const gammaLow = gammaProven ?? (report.slackLower === null ? null : Rational.parse(report.slackLower));
     const theorem1 = gammaLow !== null && gammaLow.sign() > 0 ? Rational.ONE.add(gammaLow.inv()).mul(psi) : null;
@@ -315,7 +316,7 @@ export async function analyzeSecurity(graph: RestakingGraph, opts: SecurityOptio
         profit: u(cr.union.profit),
         cost: u(cr.union.cost),
       },
-      value: Rational.of(cr.loss, ig.total).toString(),
+      value: frac(cr.loss).toString(),
       unionValid: cr.unionValid,
       matchesOneShot: cr.loss === lr.loss,
     };
