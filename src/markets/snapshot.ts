@@ -1,5 +1,6 @@
 import { keccak256, stringToBytes } from "viem";
 import { fromJson, toJson } from "../core/shared/codec.ts";
+import type { Journal } from "../core/shared/journal.ts";
 import { type MarketParams, MarketState } from "./state.ts";
 
 /** Market state snapshots (exact, bigint-safe, the core's codec) and the canonical state hash. */
@@ -19,10 +20,11 @@ export function serializeMarketState(s: MarketState, space?: number): string {
   return toJson(doc, space);
 }
 
-export function deserializeMarketState(text: string): MarketState {
+/** `journal`: restore onto a shared journal (the node's world keeps every layer on the core's). */
+export function deserializeMarketState(text: string, journal?: Journal): MarketState {
   const doc = fromJson<SnapshotDoc>(text);
   if (doc.format !== SNAPSHOT_FORMAT) throw new Error(`unknown snapshot format ${String(doc.format)}`);
-  const s = new MarketState(doc.params);
+  const s = new MarketState(doc.params, journal);
   for (const [name, table] of s.tables()) {
     for (const [k, v] of doc.tables[name] ?? []) table.map.set(k, v);
   }

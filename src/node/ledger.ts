@@ -1,8 +1,5 @@
 import { keccak256, stringToBytes } from "viem";
-import { execute } from "../core/eigenlayer/commands.ts";
-import { createEigenState } from "../core/eigenlayer/create.ts";
 import type { EigenParams } from "../core/eigenlayer/params.ts";
-import { deserializeState, serializeState, stateHash } from "../core/eigenlayer/snapshot.ts";
 import type { Address, EigenState } from "../core/eigenlayer/state.ts";
 import { fromJson, toJson } from "../core/shared/codec.ts";
 import { InvariantViolation, isProtocolError } from "../core/shared/errors.ts";
@@ -11,7 +8,16 @@ import type { EventStore, LogEntry, NewEntry } from "../store/types.ts";
 import { type ChainTime, type ClockConfig, GENESIS, nextTime } from "./clock.ts";
 import { AUTH_CODES, NodeError } from "./errors.ts";
 import { recoverTxSigner, type SignedTx, type TxDomain, txDigest } from "./tx.ts";
-import { parseCommand } from "./wire.ts";
+import { parseTx } from "./wire.ts";
+import {
+  createWorld,
+  deserializeWorld,
+  executeWorld,
+  serializeWorld,
+  type World,
+  type WorldSnapshot,
+  worldHash,
+} from "./world.ts";
 
 /**
  * The ledger: one writer that turns signed transactions into engine commands and log entries.
@@ -55,8 +61,7 @@ interface Pending {
   resolve: (o: Outcome) => void;
 }
 
-interface SnapshotDoc {
-  eigen: string;
+interface SnapshotDoc extends WorldSnapshot {
   nonces: [string, bigint][];
   time: ChainTime;
   seq: number;
@@ -67,7 +72,8 @@ export class Ledger {
   readonly domain: TxDomain;
   readonly clock: ClockConfig;
   readonly snapshotEvery: number;
-  state: EigenState;
+  /** the core and the layers on it (LRTs, markets), all on the core's journal */
+  world: World;
   nonces: JMap<Address, bigint>;
   time: ChainTime;
   seq = 0;
@@ -79,13 +85,13 @@ export class Ledger {
   /** Settles when the round in flight has been committed or rolled back; null between rounds. */
   private inRound: Promise<void> | null = null;
 
-  private constructor(opts: LedgerOptions, state: EigenState) {
+  private constructor(opts: LedgerOptions, world: World) {
     this.store = opts.store;
     this.domain = { chainId: opts.chainId, deployment: opts.deployment };
     this.clock = opts.clock;
     this.snapshotEvery = opts.snapshotEvery ?? 1000;
-    this.state = state;
-    this.nonces = new JMap(state.journal);
+    this.world = world;
+    this.nonces = new JMap(world.eigen.journal);
     this.time = GENESIS;
     this.startedAt = { wallMs: 0, time: GENESIS };
   }
@@ -93,7 +99,7 @@ export class Ledger {
   /** Opens the ledger: the latest snapshot, then the tail of the log replayed on top. */
   static async open(opts: LedgerOptions): Promise<Ledger> {
     await Ledger.checkDeployment(opts);
-    const ledger = new Ledger(opts, createEigenState(opts.params));
+    const ledger = new Ledger(opts, createWorld(opts.params));
     const snap = await opts.store.latestSnapshot();
     if (snap !== null) ledger.restore(snap.state);
     await ledger.replayFrom(ledger.seq + 1);
@@ -109,7 +115,7 @@ export class Ledger {
     opts: LedgerOptions,
     beforeEntry?: (entry: LogEntry, ledger: Ledger) => void,
   ): Promise<Ledger> {
-    const ledger = new Ledger(opts, createEigenState(opts.params));
+    const ledger = new Ledger(opts, createWorld(opts.params));
     await ledger.replayFrom(1, beforeEntry);
     return ledger;
   }
@@ -126,15 +132,15 @@ export class Ledger {
 
   private restore(text: string): void {
     const doc = fromJson<SnapshotDoc>(text);
-    this.state = deserializeState(doc.eigen);
-    this.nonces = new JMap(this.state.journal, doc.nonces as [Address, bigint][]);
+    this.world = deserializeWorld(doc);
+    this.nonces = new JMap(this.world.eigen.journal, doc.nonces as [Address, bigint][]);
     this.time = doc.time;
     this.seq = doc.seq;
   }
 
   private snapshotText(): string {
     const doc: SnapshotDoc = {
-      eigen: serializeState(this.state),
+      ...serializeWorld(this.world),
       nonces: [...this.nonces.entries()],
       time: this.time,
       seq: this.seq,
@@ -158,14 +164,13 @@ export class Ledger {
   private applyLogged(e: LogEntry): void {
     if (e.seq !== this.seq + 1) throw new InvariantViolation("log gap", { expected: this.seq + 1, got: e.seq });
     const tx = e.tx as SignedTx;
-    const parsed = parseCommand(tx.command, tx.params);
+    const parsed = parseTx(tx.command, tx.params);
     if (!parsed.ok)
       throw new InvariantViolation("logged transaction no longer parses", { seq: e.seq, issues: parsed.issues });
     this.time = { block: e.block, timestamp: e.timestamp };
-    if (parsed.command.type === "advanceClock") {
-      // the entry's time is the time after the tick
-    } else {
-      execute(this.state, { block: e.block, timestamp: e.timestamp, caller: tx.sender }, parsed.command);
+    // a clock tick's entry already carries the time after the tick
+    if (parsed.tx.kind === "world") {
+      executeWorld(this.world, { block: e.block, timestamp: e.timestamp, caller: tx.sender }, parsed.tx.command);
     }
     this.nonces.set(tx.sender, BigInt(tx.nonce) + 1n);
     this.seq = e.seq;
@@ -175,8 +180,13 @@ export class Ledger {
   hash(): `0x${string}` {
     const nonces = [...this.nonces.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
     return keccak256(
-      stringToBytes(`${stateHash(this.state)}|${toJson(nonces)}|${this.time.block}|${this.time.timestamp}`),
+      stringToBytes(`${worldHash(this.world)}|${toJson(nonces)}|${this.time.block}|${this.time.timestamp}`),
     );
+  }
+
+  /** The core's state (the EigenLayer engine). */
+  get state(): EigenState {
+    return this.world.eigen;
   }
 
   /** The block and timestamp the next transaction would execute at (advances with wall time in real-time mode). */
@@ -245,7 +255,7 @@ export class Ledger {
   }
 
   private async runRound(round: Pending[]): Promise<void> {
-    const outer = this.state.journal.begin();
+    const outer = this.world.eigen.journal.begin();
     const seqBefore = this.seq;
     const timeBefore = this.time;
     const accepted: { p: Pending; entry: NewEntry; receipt: Omit<Receipt, "seq"> }[] = [];
@@ -258,9 +268,9 @@ export class Ledger {
     let logged: LogEntry[] = [];
     try {
       if (accepted.length > 0) logged = await this.store.append(accepted.map((a) => a.entry));
-      this.state.journal.commit();
+      this.world.eigen.journal.commit();
     } catch (e) {
-      this.state.journal.rollback(outer);
+      this.world.eigen.journal.rollback(outer);
       this.seq = seqBefore;
       this.time = timeBefore;
       const outcome: Rejection = {
@@ -315,7 +325,7 @@ export class Ledger {
       message,
       ...(context ? { context } : {}),
     });
-    const parsed = parseCommand(tx.command, tx.params);
+    const parsed = parseTx(tx.command, tx.params);
     if (!parsed.ok) return reject("InvalidParams", 400, parsed.issues.join("; "), { issues: parsed.issues });
     const signer = recoverTxSigner(this.domain, tx);
     if (signer === null || signer !== tx.sender) {
@@ -336,30 +346,30 @@ export class Ledger {
       });
     }
     const txHash = txDigest(this.domain, tx);
-    const mark = this.state.journal.begin();
+    const mark = this.world.eigen.journal.begin();
     try {
       let events: unknown[] = [];
       let result: Record<string, unknown> = {};
       let after = time;
-      if (parsed.command.type === "advanceClock") {
-        if (tx.sender !== this.state.params.admin)
+      if (parsed.tx.kind === "node") {
+        if (tx.sender !== this.world.eigen.params.admin)
           throw new NodeError("OnlyAdmin", 403, "only the admin advances the clock");
         if (this.clock.mode !== "manual")
           throw new NodeError("ClockNotManual", 409, "the clock advances by itself here");
-        const blocks = (parsed.command as { blocks: bigint }).blocks;
+        const blocks = parsed.tx.command.blocks;
         after = { block: time.block + blocks, timestamp: time.timestamp + blocks * this.clock.blockTimeSeconds };
         events = [{ event: "ClockAdvanced", args: { block: after.block, timestamp: after.timestamp } }];
       } else {
-        const r = execute(
-          this.state,
+        const r = executeWorld(
+          this.world,
           { block: time.block, timestamp: time.timestamp, caller: tx.sender },
-          parsed.command,
+          parsed.tx.command,
         );
         events = r.events;
         result = r.result;
       }
       this.nonces.set(tx.sender, expected + 1n);
-      this.state.journal.commit();
+      this.world.eigen.journal.commit();
       this.time = after;
       return {
         status: "ok",
@@ -367,7 +377,7 @@ export class Ledger {
         receipt: { status: "accepted", txHash, block: after.block, timestamp: after.timestamp, events, result },
       };
     } catch (e) {
-      this.state.journal.rollback(mark);
+      this.world.eigen.journal.rollback(mark);
       if (e instanceof NodeError) return reject(e.code, e.status, e.message);
       if (isProtocolError(e)) {
         return reject(e.code, AUTH_CODES.has(e.code) ? 403 : 422, e.message, e.context as Record<string, unknown>);

@@ -5,6 +5,8 @@ import { PAUSABLE_MODULES } from "../core/eigenlayer/context.ts";
 import type { Address } from "../core/eigenlayer/state.ts";
 import { UINT256_MAX } from "../core/shared/math.ts";
 import type { LrtCommand, LrtCommandType } from "../lrt/commands.ts";
+import { MARKET_COMMAND_NAMES, MARKET_WIRE_PREFIX, parseMarketCommand } from "./wireMarkets.ts";
+import type { WorldCommand } from "./world.ts";
 
 /**
  * The wire format of commands: JSON with amounts as decimal strings and addresses as hex. These zod schemas are the
@@ -414,3 +416,31 @@ export function parseLrtCommand(
     return { ok: false, issues: r.error.issues.map((i) => `${i.path.join(".") || "(params)"}: ${i.message}`) };
   return { ok: true, command: { type, ...(r.data as object) } as LrtCommand };
 }
+
+/* ------------------------------------------------------------------ every transaction the ledger accepts */
+
+/** A parsed transaction: a node command (the clock), or a command for one layer of the world. */
+export type ParsedTx =
+  | { kind: "node"; command: { type: "advanceClock"; blocks: bigint } }
+  | { kind: "world"; command: WorldCommand };
+
+/** Parses any transaction: core commands by name, `lrt.<command>`, `market.<command>`, and node commands. */
+export function parseTx(name: string, params: unknown): { ok: true; tx: ParsedTx } | { ok: false; issues: string[] } {
+  if (name.startsWith(LRT_WIRE_PREFIX)) {
+    const r = parseLrtCommand(name, params);
+    return r.ok ? { ok: true, tx: { kind: "world", command: { layer: "lrt", command: r.command } } } : r;
+  }
+  if (name.startsWith(MARKET_WIRE_PREFIX)) {
+    const r = parseMarketCommand(name, params);
+    return r.ok ? { ok: true, tx: { kind: "world", command: { layer: "market", command: r.command } } } : r;
+  }
+  const r = parseCommand(name, params);
+  if (!r.ok) return r;
+  if (r.command.type === "advanceClock") {
+    return { ok: true, tx: { kind: "node", command: r.command as { type: "advanceClock"; blocks: bigint } } };
+  }
+  return { ok: true, tx: { kind: "world", command: { layer: "eigen", command: r.command as EigenCommand } } };
+}
+
+/** Every transaction name: core and node commands, then the layers' (`lrt.*`, `market.*`). */
+export const ALL_COMMAND_NAMES: string[] = [...COMMAND_NAMES, ...LRT_COMMAND_NAMES, ...MARKET_COMMAND_NAMES];

@@ -27,7 +27,7 @@ import {
   StrategiesOut,
   WithdrawalsOut,
 } from "../../src/node/http/schemas.ts";
-import { COMMAND_NAMES } from "../../src/node/wire.ts";
+import { ALL_COMMAND_NAMES, COMMAND_NAMES } from "../../src/node/wire.ts";
 import {
   addr,
   type Body,
@@ -79,7 +79,7 @@ describe("API: full flow", () => {
     expect(params.admin).toBe(addr("admin"));
     expect(params.beaconReporter).toBe(addr("reporter"));
     expect(params.minWithdrawalDelayBlocks).toBe("5");
-    expect(params.commands).toEqual(COMMAND_NAMES);
+    expect(params.commands).toEqual(ALL_COMMAND_NAMES);
     expect((await view(c, `/api/nonces/${addr("staker")}`, NonceOut)).nonce).toBe("0");
     hashes.push((await view(c, "/api/state/hash", StateHashOut)).hash);
   });
@@ -884,7 +884,7 @@ describe("API: OpenAPI document", () => {
       }
     }
     const schemas = doc.components.schemas;
-    for (const name of COMMAND_NAMES) {
+    for (const name of ALL_COMMAND_NAMES) {
       expect(schemas[`Params_${name}`], name).toBeTypeOf("object");
       expect(schemas[`Tx_${name}`].properties.params.$ref).toBe(`#/components/schemas/Params_${name}`);
     }
@@ -893,7 +893,7 @@ describe("API: OpenAPI document", () => {
       required: ["token", "to", "amount"],
       additionalProperties: false,
     });
-    expect(schemas.SignedTx.oneOf).toHaveLength(COMMAND_NAMES.length);
+    expect(schemas.SignedTx.oneOf).toHaveLength(ALL_COMMAND_NAMES.length);
     expect(schemas.SignedTx.discriminator.propertyName).toBe("command");
     expect(doc.paths["/api/tx"].post.requestBody.content["application/json"].schema.$ref).toBe(
       "#/components/schemas/SignedTx",

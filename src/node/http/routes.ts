@@ -4,7 +4,7 @@ import type { Hex } from "viem";
 import { type Address, type SetKey, setKey } from "../../core/eigenlayer/state.ts";
 import type { Ledger } from "../ledger.ts";
 import type { SignedTx } from "../tx.ts";
-import { COMMAND_NAMES } from "../wire.ts";
+import { ALL_COMMAND_NAMES } from "../wire.ts";
 import { sendError, sendJson } from "./respond.ts";
 import {
   AddressIn,
@@ -276,7 +276,7 @@ export function registerRoutes(app: OpenAPIHono, { ledger, slashes }: RouteDeps)
         allocationConfigurationDelayBlocks: p.allocationConfigurationDelayBlocks.toString(),
         slashResolutionDelayBlocks: p.slashResolutionDelayBlocks.toString(),
         delegationApprovalChainId: p.chainId.toString(),
-        commands: [...COMMAND_NAMES],
+        commands: [...ALL_COMMAND_NAMES],
       };
       return sendJson(c, body);
     },

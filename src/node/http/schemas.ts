@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import type { Address } from "../../core/eigenlayer/state.ts";
 import { UINT256_MAX } from "../../core/shared/math.ts";
-import { type CommandName, commandSchemas, nodeCommandSchemas } from "../wire.ts";
+import { type CommandName, commandSchemas, LRT_WIRE_PREFIX, lrtCommandSchemas, nodeCommandSchemas } from "../wire.ts";
+import { MARKET_WIRE_PREFIX, marketCommandSchemas } from "../wireMarkets.ts";
 
 /**
  * The HTTP API's request and response schemas. Requests reuse wire.ts's command schemas (the single source of truth
@@ -89,9 +90,17 @@ function txSchema<N extends CommandName, P extends z.ZodType>(command: N, params
     .openapi(`Tx_${command}`, { description: `A signed \`${command}\` transaction.` });
 }
 
-const allParams: Record<string, z.ZodType> = { ...commandSchemas, ...nodeCommandSchemas };
+const prefixed = (prefix: string, schemas: Record<string, z.ZodType>): Record<string, z.ZodType> =>
+  Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [`${prefix}${name}`, schema]));
 
-/** Command names in the order of the OpenAPI document (protocol commands, then node commands). */
+const allParams: Record<string, z.ZodType> = {
+  ...commandSchemas,
+  ...nodeCommandSchemas,
+  ...prefixed(LRT_WIRE_PREFIX, lrtCommandSchemas),
+  ...prefixed(MARKET_WIRE_PREFIX, marketCommandSchemas),
+};
+
+/** Command names in the order of the OpenAPI document (core, node, then the layers' `lrt.*` and `market.*`). */
 export const ALL_COMMANDS = Object.keys(allParams);
 
 // Each command's parameters become a component `Params_<command>`, referenced by its `Tx_<command>` variant.
