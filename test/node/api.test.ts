@@ -848,8 +848,10 @@ describe("API: OpenAPI document", () => {
     expect(doc.openapi).toBe("3.1.0");
     expect(doc.info.title).toBeTruthy();
     const paths = Object.keys(doc.paths).sort();
+    // the ledger's own endpoints are all documented; layers (risk, rewards, …) add theirs, checked by their tests
+    expect(paths.every((p) => p.startsWith("/api/"))).toBe(true);
     expect(paths).toEqual(
-      [
+      expect.arrayContaining([
         "/api/tx",
         "/api/tx/batch",
         "/api/health",
@@ -869,7 +871,7 @@ describe("API: OpenAPI document", () => {
         "/api/slashes",
         "/api/events",
         "/api/neutral",
-      ].sort(),
+      ]),
     );
     for (const [p, item] of Object.entries<Body>(doc.paths)) {
       for (const [method, op] of Object.entries<Body>(item)) {
