@@ -6,6 +6,7 @@ import type { Ledger } from "../ledger.ts";
 import type { SignedTx } from "../tx.ts";
 import { ALL_COMMAND_NAMES } from "../wire.ts";
 import { sendError, sendJson } from "./respond.ts";
+import { registerRewardsRoutes } from "./rewards.ts";
 import {
   AddressIn,
   AllocationsOut,
@@ -555,6 +556,8 @@ export function registerRoutes(app: OpenAPIHono, { ledger, slashes }: RouteDeps)
       return sendJson(c, neutralView(ledger.state, block, horizonBlock ?? block));
     },
   );
+
+  registerRewardsRoutes(app, { ledger });
 }
 
 function toSignedTx(env: TxEnvelope, params: Record<string, unknown>): SignedTx {
