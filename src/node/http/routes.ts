@@ -5,6 +5,8 @@ import { type Address, type SetKey, setKey } from "../../core/eigenlayer/state.t
 import type { Ledger } from "../ledger.ts";
 import type { SignedTx } from "../tx.ts";
 import { ALL_COMMAND_NAMES } from "../wire.ts";
+import { registerLayerRoutes } from "./layers.ts";
+import { ERROR_DESCRIPTIONS, errors, json } from "./openapi.ts";
 import { sendError, sendJson } from "./respond.ts";
 import { registerRewardsRoutes } from "./rewards.ts";
 import {
@@ -61,31 +63,6 @@ function add(app: OpenAPIHono, route: RouteConfig, handler: Handler): void {
 /** The validated (and transformed) input of a target, as its schema's output type. */
 function valid<T>(c: Context, target: "param" | "query" | "json"): T {
   return (c.req as unknown as { valid(target: string): T }).valid(target);
-}
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-
-const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: "Malformed JSON, wrong types, unknown fields or out-of-range numbers (InvalidRequest, InvalidParams)",
-  401: "Bad signature, wrong chain or deployment, or an expired deadline (InvalidSignature, TxExpired)",
-  403: "The signer may not do this (OnlyAdmin, InvalidPermissions, InvalidCaller, OnlyBeaconReporter, …)",
-  404: "No such resource (NotFound)",
-  409: "Wrong nonce (InvalidNonce) or a manual-clock command on a real-time node",
-  413: "Body larger than the limit (PayloadTooLarge)",
-  415: "Body is not application/json (UnsupportedMediaType)",
-  422: "The protocol rejected the command; the code is EigenLayer's revert name",
-  429: "Too many requests from this client (RateLimited)",
-  500: "A restake bug (InternalError); never a stack trace",
-  503: "The event store could not be written or read (StoreUnavailable)",
-};
-
-function errors(...statuses: number[]): Record<number, ReturnType<typeof json>> {
-  const out: Record<number, ReturnType<typeof json>> = {};
-  for (const s of [...statuses, 429, 500]) out[s] = json(ErrorBody, ERROR_DESCRIPTIONS[s] ?? "Error");
-  return out;
 }
 
 /* ------------------------------------------------------------------ input schemas */
@@ -558,6 +535,7 @@ export function registerRoutes(app: OpenAPIHono, { ledger, slashes }: RouteDeps)
   );
 
   registerRewardsRoutes(app, { ledger });
+  registerLayerRoutes(app, { ledger });
 }
 
 function toSignedTx(env: TxEnvelope, params: Record<string, unknown>): SignedTx {
