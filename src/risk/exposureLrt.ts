@@ -280,7 +280,7 @@ function recognise(
       return { rec: { kind: "etherfi", P: live, S }, detail };
     }
     case "renzo":
-      detail.before = live;
+      detail.before = holdings.reduce((acc, h, i) => (counted[i] ? acc + ev(h.amount, price(h.asset)) : acc), 0n);
       detail.after = live;
       return { rec: { kind: "renzo", tvl: live, S }, detail };
     case "kelp": {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { NATIVE_ETH } from "../../src/core/eigenlayer/eigenPodManager.ts";
 import { sharesToAsset } from "../../src/core/eigenlayer/neutral.ts";
-import { BEACON_CHAIN_ETH_STRATEGY } from "../../src/core/eigenlayer/params.ts";
+import { BEACON_CHAIN_ETH_STRATEGY, type EigenParams } from "../../src/core/eigenlayer/params.ts";
 import type { Address } from "../../src/core/eigenlayer/state.ts";
 import * as cviews from "../../src/core/eigenlayer/views.ts";
 import { WAD } from "../../src/core/shared/math.ts";
@@ -418,6 +418,56 @@ export function measureAfter<T>(
     journal.rollback(mark);
     c.block = block0;
   }
+}
+
+/**
+ * A world small enough to do by hand: stETH at exactly 1 ETH, one AVS operator set over every strategy, operator A
+ * allocating 50 % of its stETH stake to it and operator B 25 %; a Renzo LRT (live TVL, so a slash reaches the rate at
+ * once) with delegators on A (60 %) and B (40 %); one holder deposits 60 stETH then 40 stETH and holds all 100 ezETH.
+ * Options: a redistributing operator set, core parameters.
+ */
+export function handWorld(opts: { redistribute?: boolean; params?: Partial<EigenParams> } = {}) {
+  const c = new LrtChain({ ...DEMO_DELAYS, ...(opts.params ?? {}) });
+  const { lsts, strategies } = deployLsts(c, role("lst-oracle"), role("lst-seeder"), false);
+  const avs = role("hand/avs");
+  const [a, b] = [role("hand/op/a"), role("hand/op/b")];
+  const all = [...Object.values(strategies)].sort();
+  c.core(avs, { type: "updateAVSMetadataURI", avs, metadataURI: "hand" });
+  c.core(avs, {
+    type: "createOperatorSets",
+    avs,
+    operatorSets: [{ operatorSetId: 1n, strategies: all }],
+    ...(opts.redistribute ? { redistributionRecipients: [role("hand/recipient")] } : {}),
+  });
+  for (const op of [a, b]) {
+    c.core(op, { type: "registerAsOperator", allocationDelay: 0n });
+    c.core(op, { type: "registerForOperatorSets", operator: op, avs, operatorSetIds: [1n] });
+  }
+  c.advance(DEMO_DELAYS.allocationConfigurationDelayBlocks + 1n);
+  for (const [op, m] of [
+    [a, WAD / 2n],
+    [b, WAD / 4n],
+  ] as const) {
+    c.core(op, {
+      type: "modifyAllocations",
+      operator: op,
+      allocations: [{ avs, operatorSetId: 1n, strategies: [strategies.steth!], newMagnitudes: [m] }],
+    });
+  }
+  c.advance(1n);
+  const roles = demoRoles("hand-renzo");
+  const cmd = presetCommand("renzo", roles, { stETH: lsts.steth, cbETH: lsts.cbeth });
+  c.lrt(c.admin, cmd);
+  c.lrt(roles.admin, { type: "addDelegator", lrt: cmd.id, operator: a, weightBps: 6_000n });
+  c.lrt(roles.admin, { type: "addDelegator", lrt: cmd.id, operator: b, weightBps: 4_000n });
+  const holder = role("hand/holder");
+  c.fund(holder, E(1_000));
+  c.lrt(holder, { type: "lstSubmit", lst: "steth", amount: E(100) });
+  c.lrt(holder, { type: "deposit", lrt: cmd.id, asset: lsts.steth!, amount: E(60) });
+  c.lrt(holder, { type: "deposit", lrt: cmd.id, asset: lsts.steth!, amount: E(40) });
+  c.advance(1n);
+  const world: RiskWorld = { eigen: c.w.eigen, lrt: c.w.lrt, markets: createMarketState({}, c.w.eigen.journal) };
+  return { c, world, holder, a, b, avs, lrt: cmd.id, strategies };
 }
 
 export { PRESETS };
