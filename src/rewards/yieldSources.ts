@@ -271,8 +271,6 @@ export function operatorRows(input: RowsInput, operator: Address): OperatorRows 
 export interface YieldSources {
   /** every boundary up to the last entry replayed */
   snapshots: DailySnapshotter;
-  /** the engine state after the last entry replayed */
-  state: EigenState;
   submissions: StoredSubmission[];
   /** boundary → exchange rates at that boundary */
   rates: Map<bigint, RateTable>;
@@ -318,7 +316,6 @@ export async function yieldSourcesFromLog(opts: LedgerOptions, maxSeq?: number):
   });
   return {
     snapshots,
-    state: ledger.state,
     submissions: storedSubmissions(ledger.state),
     rates,
     cutoff: last === null ? null : floorDay(last),

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { NATIVE_ETH } from "../../src/core/eigenlayer/eigenPodManager.ts";
+import { BEACON_CHAIN_ETH_STRATEGY } from "../../src/core/eigenlayer/params.ts";
 import { storedSubmissions } from "../../src/core/eigenlayer/rewardsCoordinator.ts";
 import type { Address } from "../../src/core/eigenlayer/state.ts";
+import { sharesToUnderlying } from "../../src/core/eigenlayer/strategyManager.ts";
 import type { PayoutRow } from "../../src/rewards/calculate.ts";
 import { DAY } from "../../src/rewards/time.ts";
 import {
@@ -18,6 +21,7 @@ import {
   stakerRows,
   stakeSeries,
   strategyRates,
+  valuerFromRates,
   withoutSplits,
 } from "../../src/rewards/yieldSources.ts";
 import { ADMIN, addr, day, RewardsChain, WAD } from "./harness.ts";
@@ -336,5 +340,26 @@ describe("yield from the calculation: hand-computed", () => {
     withoutSplits(rows.snapshots);
     expect(rows.snapshots.boundaries.map((b) => b.splits)).toEqual(splitsBefore);
     expect(rows.snapshots.stakers.size).toBe(1);
+  });
+
+  it("values shares with the exchange rate recorded for the day, as the strategy computes it", () => {
+    const c = chain();
+    stakeIn(c, ALICE, 1000n * E18, OP);
+    // a donation to the strategy: 1 share is now worth (1100e18 + 1000) / (1000e18 + 1000) tokens
+    c.run(ADMIN, { type: "mint", token: TOKEN, to: STRATEGY, amount: 100n * E18 });
+    const value = valuerFromRates(new Map([[day(1), strategyRates(c.s)]]));
+    for (const shares of [1n, 999n, 1000n * E18, 123_456_789n * E18 + 7n]) {
+      expect(value(day(1), STRATEGY, shares)).toEqual({
+        strategy: STRATEGY,
+        token: TOKEN,
+        amount: sharesToUnderlying(c.s, STRATEGY, shares),
+      });
+    }
+    expect(value(day(1), BEACON_CHAIN_ETH_STRATEGY, 5n)).toEqual({
+      strategy: BEACON_CHAIN_ETH_STRATEGY,
+      token: NATIVE_ETH,
+      amount: 5n,
+    });
+    expect(() => value(day(2), STRATEGY, 1n)).toThrow(/no exchange rate/);
   });
 });
