@@ -140,17 +140,45 @@ class OperatorPositions {
   }
 }
 
+interface Weights {
+  ids: number[];
+  ws: bigint[];
+  total: bigint;
+}
+
+/**
+ * The gcd of a submission's non-zero multipliers. Proportions do not change when every weight is divided by the
+ * same number, so the weights use multiplier / gcd (typically 1 instead of 1e18): smaller numbers, same results.
+ */
+function multiplierGcd(sub: StoredSubmission): bigint {
+  let g = 0n;
+  for (const { multiplier } of sub.strategiesAndMultipliers) if (multiplier !== 0n) g = gcd(multiplier, g);
+  return g === 0n ? 1n : g;
+}
+
 /** Σ coef · shares per row into `out`; returns the total. */
 function weigh(rows: readonly Shares[], terms: readonly Term[], out: bigint[]): bigint {
   let total = 0n;
   const n = terms.length;
+  if (n === 1 && terms[0]!.coef === 1n) {
+    // the common case (one strategy, or all multipliers equal): the weight is the shares themselves
+    const idx = terms[0]!.idx;
+    for (let i = 0; i < rows.length; i++) {
+      const w = rows[i]![idx] ?? 0n;
+      out[i] = w;
+      total += w;
+    }
+    return total;
+  }
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     let w = 0n;
     for (let j = 0; j < n; j++) {
       const t = terms[j]!;
       const sh = r[t.idx];
-      if (sh !== undefined) w += sh * t.coef;
+      if (sh === undefined) continue;
+      const x = t.coef === 1n ? sh : sh * t.coef;
+      w = w === 0n ? x : w + x;
     }
     out[i] = w;
     total += w;
@@ -240,6 +268,7 @@ class Calculation {
   private readonly otherTotals: Earnings = new Map();
   private readonly reports = new Map<string, SubmissionReport>();
   private readonly views = new Map<bigint, DayView>();
+  private readonly weightCache = new Map<string, Weights>();
   private applied = 0;
   /** paid on the current (submission, snapshot) */
   private dayPaid = 0n;
@@ -269,6 +298,7 @@ class Calculation {
 
   /** Applies every boundary up to `day` to the working positions. */
   private advanceTo(day: bigint): void {
+    this.weightCache.clear();
     const bs = this.snap.boundaries;
     while (this.applied < bs.length && bs[this.applied]!.time <= day) {
       this.apply(bs[this.applied]!.changes);
@@ -352,14 +382,12 @@ class Calculation {
     terms: readonly Term[],
     portion: bigint,
   ): bigint {
-    const v = this.positionsOf(operator);
-    if (v === undefined || portion === 0n || terms.length === 0) return 0n;
-    const ws: bigint[] = new Array(v.rows.length);
-    const total = weigh(v.rows, terms, ws);
-    if (total === 0n) return 0n;
+    if (portion === 0n) return 0n;
+    const weights = this.weights(operator, terms);
+    if (weights === undefined || weights.total === 0n) return 0n;
+    const { ids, ws, total } = weights;
     const totals = this.stakerTotalsOf(sub.token);
     const rows = this.onRow !== undefined;
-    const ids = v.ids;
     let paid = 0n;
     for (let i = 0; i < ws.length; i++) {
       const w = ws[i]!;
@@ -385,12 +413,30 @@ class Calculation {
         : Array.isArray(allowed)
           ? (st: Address) => (allowed as readonly Address[]).includes(st)
           : (st: Address) => (allowed as ReadonlySet<Address>).has(st);
+    const g = multiplierGcd(sub);
     for (const { strategy, multiplier } of sub.strategiesAndMultipliers) {
       if (multiplier === 0n || !has(strategy)) continue;
       const idx = this.snap.strategies.find(strategy);
-      if (idx !== undefined) out.push({ idx, coef: multiplier });
+      if (idx !== undefined) out.push({ idx, coef: multiplier / g });
     }
     return out;
+  }
+
+  /**
+   * Σ coef · shares of every position of `operator` on the current day, cached per (operator, terms) for the day:
+   * submissions over the same strategies and multipliers share it.
+   */
+  private weights(operator: Address | null, terms: readonly Term[]): Weights | undefined {
+    const v = this.positionsOf(operator);
+    if (v === undefined || terms.length === 0) return undefined;
+    const key = `${operator}|${terms.map((t) => `${t.idx}:${t.coef}`).join(",")}`;
+    let w = this.weightCache.get(key);
+    if (w === undefined) {
+      const ws: bigint[] = new Array(v.rows.length);
+      w = { ids: v.ids, ws, total: weigh(v.rows, terms, ws) };
+      this.weightCache.set(key, w);
+    }
+    return w;
   }
 
   /**
@@ -403,18 +449,9 @@ class Calculation {
     groups: readonly { operator: Address; terms: readonly Term[]; split: bigint }[],
   ): void {
     const tpd = tokensPerDay(sub);
-    const weights: (bigint[] | null)[] = [];
+    const weights = groups.map((g) => this.weights(g.operator, g.terms));
     let total = 0n;
-    for (const g of groups) {
-      const v = this.positionsOf(g.operator);
-      if (v === undefined || g.terms.length === 0) {
-        weights.push(null);
-        continue;
-      }
-      const ws: bigint[] = new Array(v.rows.length);
-      total += weigh(v.rows, g.terms, ws);
-      weights.push(ws);
-    }
+    for (const w of weights) if (w !== undefined) total += w.total;
     if (total === 0n) return;
     const den = tpd.den * PROPORTION_SCALE;
     const num = tpd.num;
@@ -422,17 +459,18 @@ class Calculation {
     const rows = this.onRow !== undefined;
     let paid = 0n;
     groups.forEach((g, gi) => {
-      const ws = weights[gi];
-      if (ws === null || ws === undefined) return;
-      const ids = this.positionsOf(g.operator)!.ids;
-      const split = g.split;
+      const weight = weights[gi];
+      if (weight === undefined || weight.total === 0n) return;
+      const { ids, ws } = weight;
+      // ⌊payout · split / 10000⌋ with the fraction reduced (10 % is ⌊payout / 10⌋)
+      const { num: splitNum, den: splitDen } = reduce(g.split, BIPS);
       let operatorTokens = 0n;
       for (let i = 0; i < ws.length; i++) {
         const w = ws[i]!;
         if (w === 0n) continue;
         const payout = (((w * PROPORTION_SCALE) / total) * num) / den;
         if (payout === 0n) continue;
-        const op = (payout * split) / BIPS;
+        const op = splitNum === 0n ? 0n : splitNum === 1n ? payout / splitDen : (payout * splitNum) / splitDen;
         operatorTokens += op;
         const toStaker = payout - op;
         if (toStaker === 0n) continue;
@@ -557,12 +595,14 @@ class Calculation {
     const tpd = tokensPerDay(sub);
     const entries: { operator: Address; terms: Term[]; den: bigint; n: bigint }[] = [];
     let W: Fraction = { num: 0n, den: 1n };
+    const g = multiplierGcd(sub);
     for (const operator of v.setOperators.get(set) ?? []) {
       const raw: { idx: number; mult: bigint; mag: bigint; max: bigint }[] = [];
-      for (const { strategy, multiplier } of sub.strategiesAndMultipliers) {
-        if (multiplier === 0n) continue;
+      for (const { strategy, multiplier: m } of sub.strategiesAndMultipliers) {
+        if (m === 0n) continue;
         const idx = this.snap.strategies.find(strategy);
         if (idx === undefined) continue;
+        const multiplier = m / g;
         if (!unique) {
           raw.push({ idx, mult: multiplier, mag: 1n, max: 1n });
           continue;
@@ -575,9 +615,7 @@ class Calculation {
       let den = 1n;
       for (const r of raw) den = (den / gcd(den, r.max)) * r.max;
       const terms = raw.map((r) => ({ idx: r.idx, coef: r.mult * r.mag * (den / r.max) }));
-      const pos = this.positionsOf(operator);
-      if (pos === undefined) continue;
-      const n = weigh(pos.rows, terms, new Array(pos.rows.length));
+      const n = this.weights(operator, terms)?.total ?? 0n;
       if (n === 0n) continue;
       entries.push({ operator, terms, den, n });
       W = reduce(W.num * den + n * W.den, W.den * den);

@@ -7,7 +7,7 @@ import {
   ZERO_BYTES32,
 } from "../core/eigenlayer/merkle.ts";
 import { storedSubmissions } from "../core/eigenlayer/rewardsCoordinator.ts";
-import type { Address, EigenState } from "../core/eigenlayer/state.ts";
+import type { Address, EigenState, StoredSubmission } from "../core/eigenlayer/state.ts";
 import { Ledger, type LedgerOptions } from "../node/ledger.ts";
 import type { EventStore, LogEntry } from "../store/types.ts";
 import { type CalculationResult, calculateRewards, type Earnings, type PayoutRow } from "./calculate.ts";
@@ -54,8 +54,6 @@ export function distributionRoot(earnings: ReadonlyMap<Address, ReadonlyMap<Addr
 }
 
 export interface LogRewardsRun extends RewardsRun {
-  /** the engine state after every entry before the cutoff */
-  state: EigenState;
   /** log entries replayed (those before the cutoff) */
   entries: number;
   /** wall-clock seconds: replay with snapshots, the calculation, the Merkle tree */
@@ -64,20 +62,19 @@ export interface LogRewardsRun extends RewardsRun {
 
 /** The calculation over an engine state driven by hand (tests, simulations): `snapshots` saw every command. */
 export function rewardsFromState(s: EigenState, snapshots: DailySnapshotter, opts: RewardsOptions): RewardsRun {
-  return timedRewards(s, snapshots, opts).run;
+  snapshots.finish(s, opts.cutoff);
+  return timedRewards(snapshots, storedSubmissions(s), opts).run;
 }
 
 function timedRewards(
-  s: EigenState,
   snapshots: DailySnapshotter,
+  submissions: readonly StoredSubmission[],
   opts: RewardsOptions,
-  following?: { block: bigint; timestamp: bigint },
 ): { run: RewardsRun; calculate: number; merkle: number } {
   const t0 = performance.now();
-  snapshots.finish(s, opts.cutoff, following);
   const result = calculateRewards({
     snapshots,
-    submissions: storedSubmissions(s),
+    submissions,
     cutoff: opts.cutoff,
     onRow: opts.onRow,
     previous: opts.previous as Earnings | undefined,
@@ -133,6 +130,19 @@ export async function rewardsFromLog(
   const { cutoff } = opts;
   if (cutoff % DAY !== 0n) throw new Error("the cutoff must be a 00:00 UTC boundary");
   const t0 = performance.now();
+  const { snapshots, submissions, entries } = await replayToCutoff(ledgerOptions, opts);
+  const replay = (performance.now() - t0) / 1000;
+  // the engine state is gone by now: only the snapshots and the submissions are kept for the calculation
+  const { run, calculate, merkle } = timedRewards(snapshots, submissions, opts);
+  return { ...run, entries, seconds: { replay, calculate, merkle } };
+}
+
+/** The replay: snapshots up to the cutoff (and the boundary at it), the submissions, without the engine state. */
+async function replayToCutoff(
+  ledgerOptions: LedgerOptions,
+  opts: RewardsOptions & { onEntry?: (entry: LogEntry) => void },
+): Promise<{ snapshots: DailySnapshotter; submissions: StoredSubmission[]; entries: number }> {
+  const { cutoff } = opts;
   const cut = beforeCutoff(ledgerOptions.store, cutoff);
   const snapshots = new DailySnapshotter({
     fullRecompute: opts.fullRecompute,
@@ -153,7 +163,7 @@ export async function rewardsFromLog(
       `${where}: the snapshots before the cutoff ${formatDay(cutoff)} are final only once the log has an entry at or after it`,
     );
   }
-  const replay = (performance.now() - t0) / 1000;
-  const { run, calculate, merkle } = timedRewards(ledger.state, snapshots, opts, following);
-  return { ...run, state: ledger.state, entries, seconds: { replay, calculate, merkle } };
+  snapshots.finish(ledger.state, cutoff, following);
+  snapshots.seal();
+  return { snapshots, submissions: storedSubmissions(ledger.state), entries };
 }

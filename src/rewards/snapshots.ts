@@ -169,6 +169,7 @@ export class DailySnapshotter {
   private readonly expiry = new Map<number, bigint>();
   private readonly blockTime: bigint;
   private lastTime: { block: bigint; timestamp: bigint } | null = null;
+  private sealed = false;
 
   constructor(opts: SnapshotterOptions = {}) {
     this.cadence = opts.cadence ?? DAY;
@@ -243,6 +244,19 @@ export class DailySnapshotter {
   }
 
   /**
+   * Drops what only the replay needs (the current positions and their indexes) once the last boundary is taken; the
+   * boundaries stay. Taking another boundary afterwards is an error.
+   */
+  seal(): void {
+    this.sealed = true;
+    this.current.clear();
+    this.byOperator.clear();
+    this.expiry.clear();
+    this.dirty.clear();
+    this.dirtyOperators.clear();
+  }
+
+  /**
    * The chain's block at boundary `time`. Blocks and timestamps advance together (the node's clock moves both), so
    * it is interpolated between the last entry before the boundary and the entry that follows it (`following`); past
    * the last known entry it is extrapolated at `blockTime` seconds per block. Pending allocations and withdrawal
@@ -260,6 +274,7 @@ export class DailySnapshotter {
   }
 
   private capture(s: EigenState, time: bigint, following?: { block: bigint; timestamp: bigint }): void {
+    invariant(!this.sealed, "the snapshotter was sealed: no more boundaries", { time });
     const block = this.blockAt(time, following);
     for (const [staker, until] of this.expiry) if (until < block) this.dirty.add(this.stakers.at(staker));
     for (const op of this.dirtyOperators) {
