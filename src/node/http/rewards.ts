@@ -25,6 +25,7 @@ import {
   yieldSourcesFromLog,
 } from "../../rewards/yieldSources.ts";
 import type { Ledger, LedgerOptions } from "../ledger.ts";
+import { ERROR_DESCRIPTIONS, json } from "./openapi.ts";
 import { sendError, sendJson } from "./respond.ts";
 import { AddressIn, AddressOut, Amount, ErrorBody } from "./schemas.ts";
 
@@ -60,18 +61,14 @@ function valid<T>(c: Context, target: "param" | "query"): T {
   return (c.req as unknown as { valid(target: string): T }).valid(target);
 }
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-
+/** This module's errors, described more precisely than the shared descriptions where it has its own codes. */
 const ERRORS: Record<number, string> = {
-  400: "Bad query: malformed numbers or dates, a window or cutoff beyond the log, a missing price (MissingPrice), a priced points token (PointsPriced)",
-  404: "The earner has nothing in the distribution (NoEarnings), or no such root (NotFound)",
+  ...ERROR_DESCRIPTIONS,
+  400:
+    "Bad query: malformed numbers or dates, a window or cutoff beyond the log (InvalidRequest, InvalidWindow, " +
+    "InvalidNumber), a cash token without a price (MissingPrice), a priced points token (PointsPriced)",
+  404: "No such root (NotFound), or the earner has nothing in the distribution (NoEarnings)",
   409: "The submitted root cannot be reproduced from the log (RootMismatch, RootNotReproducible)",
-  429: "Too many requests from this client (RateLimited)",
-  500: "A restake bug (InternalError); never a stack trace",
-  503: "The event store could not be read (StoreUnavailable)",
 };
 
 function errors(...statuses: number[]): Record<number, ReturnType<typeof json>> {
