@@ -266,8 +266,10 @@ async function milpMaxGain(
     });
     return coalitionOf(g, ys, opts.removed, opts.active);
   };
+  // gains λπ_A − σ_B with λ = p/q are multiples of 1/(q·σ_V·L): half of that separates a tie from a gain
   const gran = granularity(g);
-  const tol = gran.unit !== null ? gran.unit / 2 : gran.eps;
+  const unit = gran.unit === null ? null : gran.unit / Number(lambda.d);
+  const tol = unit !== null && unit >= 1e-7 ? unit / 2 : gran.eps;
   const threshold = opts.threshold === undefined ? 0 : opts.threshold.div(Rational.of(g.total)).toNumber();
   const done = () =>
     opts.stopAtPositive === true && best !== null && gainOf(best, lambda).gt(opts.threshold ?? Rational.ZERO);
@@ -282,6 +284,9 @@ async function milpMaxGain(
       timeLimitMs: remaining(budget),
       start: integerY ? start : undefined,
       settings: integerY ? FULL_SETTINGS : FAST_SETTINGS,
+      // settled once nothing can beat the threshold (or the best coalition found, if that is higher)
+      boundTarget:
+        Math.max(threshold, best === null ? threshold : gainNorm(gainOf(best as Coalition, lambda), g)) + tol / 2,
       onIncumbent: (x) => {
         consider(readBack(x));
         return done();
@@ -499,7 +504,7 @@ export async function worstLoss(g: IntGraph, psi: Rational, budget: SearchBudget
   // π_A − σ(B ∪ D) > −ψσ_V. So if no non-empty coalition on G beats −ψσ_V, no shock enables any attack and R_ψ is
   // the largest shock alone: a subset sum.
   const threshold = psi.mul(Rational.of(g.total)).neg();
-  const share = Math.max(1, (budget.deadline - performance.now()) / 2);
+  const share = Math.max(1, (budget.deadline - performance.now()) * 0.75);
   const pre = await maxGain(
     g,
     Rational.ONE,

@@ -121,6 +121,11 @@ export interface MilpOptions {
   start?: Float64Array;
   /** further HiGHS options */
   settings?: Record<string, string | number | boolean>;
+  /**
+   * Stop once the proven upper bound (the dual bound) is ≤ this value: for a yes/no question ("does anything beat
+   * T?") a bound below T settles it without proving the optimum.
+   */
+  boundTarget?: number;
 }
 
 /**
@@ -168,20 +173,27 @@ export async function solveMilp(p: MilpProblem, opts: MilpOptions): Promise<Milp
     });
     if (opts.start !== undefined) model.setSolution({ colValue: opts.start });
     let stop = false;
+    let targetBound: number | null = null;
     const cb = highs.constants.callbackType;
+    const target = opts.boundTarget;
     const callbacks =
-      opts.onIncumbent === undefined
+      opts.onIncumbent === undefined && target === undefined
         ? undefined
         : {
             [cb.mipImprovingSolution]: (event: {
               data: { mip_solution?: Float64Array; objective_function_value?: number };
             }) => {
               const sol = event.data.mip_solution;
-              if (sol !== undefined && !stop) {
-                stop = opts.onIncumbent!(sol, event.data.objective_function_value ?? Number.NaN);
+              if (sol !== undefined && !stop && opts.onIncumbent !== undefined) {
+                stop = opts.onIncumbent(sol, event.data.objective_function_value ?? Number.NaN);
               }
             },
-            [cb.mipInterrupt]: (event: { interrupt(): void }) => {
+            [cb.mipInterrupt]: (event: { interrupt(): void; data: { mip_dual_bound?: number } }) => {
+              const bound = event.data.mip_dual_bound;
+              if (target !== undefined && bound !== undefined && Number.isFinite(bound) && bound <= target) {
+                targetBound = bound;
+                stop = true;
+              }
               if (stop) event.interrupt();
             },
           };
@@ -197,7 +209,12 @@ export async function solveMilp(p: MilpProblem, opts: MilpOptions): Promise<Milp
       objective = model.getObjectiveValue();
     }
     const dual = Number(model.info.get("mip_dual_bound"));
-    const bound = Number.isFinite(dual) ? dual : Number.POSITIVE_INFINITY;
+    const seen = targetBound as number | null;
+    const bound = Number.isFinite(dual)
+      ? seen === null
+        ? dual
+        : Math.min(dual, seen)
+      : (seen ?? Number.POSITIVE_INFINITY);
     const ms = performance.now() - t0;
     if (status === sc.optimal) {
       return { status: "optimal", x, objective, bound: Number.isFinite(dual) ? dual : objective, nodes, ms };

@@ -253,7 +253,10 @@ export async function analyzeSecurity(graph: RestakingGraph, opts: SecurityOptio
     report.slackLower = mr.exact ? slack.toString() : str(mr.lower?.sub(Rational.ONE));
     if (!mr.exact && mr.method === "milp") {
       // a numeric lower bound from the relaxation (validators fractional), when it beats Corollary 2's
-      const rb = await relaxedRatioBound(ig, phase(0.15), mr.ratio, mr.lower);
+      // a proven-secure graph has min ratio ≥ 1, which is where the bisection can start
+      const floor = report.secure === true ? Rational.ONE : null;
+      const from = mr.lower === null ? floor : floor === null ? mr.lower : Rational.max(mr.lower, floor);
+      const rb = await relaxedRatioBound(ig, phase(0.15), mr.ratio, from);
       if (rb !== null) {
         const low = rb - 1;
         const cur = mr.lower === null ? null : mr.lower.sub(Rational.ONE).toNumber();
