@@ -64,6 +64,11 @@ export interface ExposureOptions {
   ethOracle?: string;
   /** seconds per block, to turn the core's block delays into time (default 12) */
   secondsPerBlock?: bigint;
+  /**
+   * ETH per whole unit (WAD) of core tokens that are neither native ETH nor an LST of the LRT layer; without a price
+   * such a position is worth 0 here and flagged `unpriced` (its slashing events are still listed)
+   */
+  prices?: Record<string, bigint>;
 }
 
 export type NodeLayer =
@@ -222,6 +227,9 @@ export class ExposureContext {
   readonly neutral: NeutralView;
   readonly events: SlashEvent[];
   readonly ethOracle: string | null;
+  readonly prices: Record<string, bigint>;
+  /** core tokens met without a price */
+  readonly unpriced = new Set<string>();
   private readonly models = new Map<string, LrtModel>();
 
   constructor(w: RiskWorld, opts: ExposureOptions = {}) {
@@ -236,6 +244,16 @@ export class ExposureContext {
     this.neutral = eigenNeutralView(w.eigen, this.block);
     this.events = slashEvents(w.eigen, this.block, this.neutral);
     this.ethOracle = opts.ethOracle ?? findEthOracle(w, this.assets);
+    this.prices = Object.fromEntries(Object.entries(opts.prices ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  }
+
+  /** ETH per unit of a core asset: native ETH, an LST at its rate, else the `prices` option (0 when absent). */
+  price(asset: Address): bigint {
+    const p = assetPrice(this.lw, asset);
+    if (p > 0n) return p;
+    const given = this.prices[asset];
+    if (given === undefined) this.unpriced.add(asset);
+    return given ?? 0n;
   }
 
   model(id: string): LrtModel {
@@ -724,7 +742,7 @@ function corePositions(ctx: ExposureContext, account: Address, sources: LossSour
   const operator = dm.delegatedTo(s, account);
   for (const st of cviews.stakerStrategies(s, account)) {
     const asset = assetOfStrategy(ctx, st);
-    const price = assetPrice(ctx.lw, asset);
+    const price = ctx.price(asset);
     const value = (sc: Scenario) => ethValue(sharesToAsset(s, st, withdrawableUnder(s, account, st, sc)), price);
     const v0 = value(NO_SLASH);
     const amount = sharesToAsset(s, st, withdrawableUnder(s, account, st, NO_SLASH));
@@ -753,7 +771,7 @@ function corePositions(ctx: ExposureContext, account: Address, sources: LossSour
   for (const q of cviews.queuedWithdrawals(s, ctx.block, account)) {
     q.withdrawal.strategies.forEach((st, i) => {
       const asset = assetOfStrategy(ctx, st);
-      const price = assetPrice(ctx.lw, asset);
+      const price = ctx.price(asset);
       const value = (sc: Scenario) => ethValue(sharesToAsset(s, st, queuedUnder(s, ctx.block, q, i, sc)), price);
       const v0 = value(NO_SLASH);
       const pos = `core:${st}:queued:${q.withdrawal.root.slice(0, 10)}`;
@@ -801,7 +819,7 @@ function corePositions(ctx: ExposureContext, account: Address, sources: LossSour
       unit: assetName(ctx, e.asset),
       valueEth: e.value,
       children: [{ ...strategyNode, id: `${strategyNode.id}/strategy` }],
-      details: { asset: e.asset },
+      details: { asset: e.asset, ...(ctx.price(e.asset) === 0n ? { unpriced: true } : {}) },
     });
   }
   return out;
@@ -899,7 +917,7 @@ function mappedNode(
       const s = ctx.w.eigen;
       const st = link.strategy;
       const a = assetOfStrategy(ctx, st);
-      const price = assetPrice(ctx.lw, a);
+      const price = ctx.price(a);
       const w0 = withdrawableUnder(s, link.staker, st, NO_SLASH);
       const value = (sc: Scenario) => {
         const wsc = withdrawableUnder(s, link.staker, st, sc);
@@ -1810,11 +1828,20 @@ export function exposureStack(world: RiskWorld, account: Address, opts: Exposure
   collect(positions, (n) => {
     if (n.layer === "lrt" && typeof n.details?.lrt === "string") lrts.add(n.details.lrt);
   });
+  // the events that can reach the account's stake, priced or not
+  const reaches = new Set<string>();
+  collect(positions, (n) => {
+    if (n.layer !== "operator" || typeof n.details?.operator !== "string") return;
+    for (const c of n.children) {
+      if (c.layer === "operatorSet") reaches.add(`${c.details?.avs}/${c.details?.operatorSetId}#${n.details.operator}`);
+    }
+  });
   const events: EventLoss[] = [];
   for (const e of ctx.events) {
     const sc = scenarioOf(ctx.w.eigen, [e]);
     const r = lossesUnder(sources, lending, sc);
-    if (r.lossEth === 0n && !r.lending.some((l) => l.healthFactorAfter !== l.healthFactor)) continue;
+    const hfMoves = r.lending.some((l) => l.healthFactorAfter !== l.healthFactor);
+    if (r.lossEth === 0n && !hfMoves && !reaches.has(e.id)) continue;
     const touched = new Set<string>();
     for (const id of lrts) if (ctx.model(id).detail(sc).live !== ctx.model(id).detail(NO_SLASH).live) touched.add(id);
     events.push({
@@ -1848,6 +1875,11 @@ export function exposureStack(world: RiskWorld, account: Address, opts: Exposure
     "values are ETH wei; each node's children sum to it exactly (largest-remainder apportionment of the LRT's holdings by current value)",
     "a slashing event is one operator set slashing one operator by its maximum (every strategy at 100 % of the allocation); losses are exact in wei once each LRT's accounting has recognised the slash",
   ];
+  if (ctx.unpriced.size > 0) {
+    notes.push(
+      `no ETH price for core token(s) ${[...ctx.unpriced].sort().join(", ")}: their positions count 0 ETH here (pass \`prices\`); their slashing events are listed with the loss in ETH left at 0`,
+    );
+  }
   if (world.markets.assets.size > 0) {
     notes.push(
       "market tokens are valued as claims on the layers below them through the asset map; the markets layer keeps its own token ledger",

@@ -9,6 +9,7 @@ import { registerLayerRoutes } from "./layers.ts";
 import { ERROR_DESCRIPTIONS, errors, json } from "./openapi.ts";
 import { sendError, sendJson } from "./respond.ts";
 import { registerRewardsRoutes } from "./rewards.ts";
+import { registerRiskExposureRoutes } from "./riskExposure.ts";
 import {
   AddressIn,
   AllocationsOut,
@@ -536,6 +537,7 @@ export function registerRoutes(app: OpenAPIHono, { ledger, slashes }: RouteDeps)
 
   registerRewardsRoutes(app, { ledger });
   registerLayerRoutes(app, { ledger });
+  registerRiskExposureRoutes(app, { ledger });
 }
 
 function toSignedTx(env: TxEnvelope, params: Record<string, unknown>): SignedTx {
