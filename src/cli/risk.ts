@@ -4,6 +4,7 @@ import type { NeutralView } from "../core/protocol.ts";
 import type { ConcentrationReport } from "../risk/concentration.ts";
 import { Rational } from "../risk/rational.ts";
 import type { SecurityReport } from "../risk/security.ts";
+import { registerRiskExposureCommands } from "./riskExposure.ts";
 
 /**
  * `restake risk security` and `restake risk concentration`. The risk engine and the store are imported only when a
@@ -307,4 +308,6 @@ Examples:
       .option("--lrt <file>", 'LRT holdings (JSON [{"lrt", "operator", "amount"}])')
       .option("--json", "print one JSON object"),
   ).action((flags: ConcentrationFlags) => run(() => concentrationCommand(flags)));
+
+  registerRiskExposureCommands(risk);
 }
