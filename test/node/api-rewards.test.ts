@@ -350,7 +350,7 @@ describe("API: rewards and yield", () => {
   });
 });
 
-describe("API: rewards on an empty log", () => {
+describe("API: rewards on an empty and a one-day log", () => {
   let node: TestNode;
   beforeAll(async () => {
     node = await openTestNode();
@@ -366,5 +366,11 @@ describe("API: rewards on an empty log", () => {
     await fails(c, `/api/rewards/earnings/${addr("staker")}`, 400, "InvalidRequest");
     await fails(c, `/api/yield/stakers/${addr("staker")}`, 400, "InvalidRequest");
     await fails(c, `/api/rewards/proof/${addr("staker")}`, 404, "NotFound");
+    // one entry on day 0: the log has no complete snapshot day yet
+    await c.ok("admin", "createToken", { token: TOKEN, symbol: "STK", decimals: 18 });
+    const body = await fails(c, `/api/yield/stakers/${addr("staker")}`, 400, "InvalidWindow");
+    expect(body.message).toMatch(/no complete snapshot day/);
+    const e = await view(c, `/api/rewards/earnings/${addr("staker")}`, EarningsOut);
+    expect(e).toMatchObject({ cutoffDate: "2026-01-01", earnings: [] });
   });
 });

@@ -404,6 +404,9 @@ function yieldParams(
   } else {
     from = query.from === undefined ? (sources.snapshots.first ?? to) : day(query.from, "from");
   }
+  if (from >= to && query.from === undefined && query.days === undefined) {
+    throw new BadRequest("InvalidWindow", `the log has no complete snapshot day yet (it reaches ${formatDay(latest)})`);
+  }
   if (from >= to) {
     throw new BadRequest("InvalidWindow", `the window ${formatDay(from)} … ${formatDay(to)} (exclusive) is empty`);
   }
