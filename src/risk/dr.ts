@@ -300,8 +300,10 @@ async function milpMaxGain(
     const b = res.status === "infeasible" ? Number.NEGATIVE_INFINITY : res.bound;
     bound = Math.min(bound, b);
     const bestN = best === null ? Number.NEGATIVE_INFINITY : gainNorm(gainOf(best as Coalition, lambda), g);
+    // "stopped" counts: the search stops early only on a verified coalition or once the bound settles it
     const settled =
-      (res.status === "optimal" || res.status === "infeasible") && bound <= Math.max(bestN, threshold) + tol;
+      (res.status === "optimal" || res.status === "infeasible" || res.status === "stopped") &&
+      bound <= Math.max(bestN, threshold) + tol;
     if (settled || done() || remaining(budget) <= 1) break;
   }
   const gain = best === null ? null : gainOf(best as Coalition, lambda);
