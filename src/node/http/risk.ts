@@ -8,6 +8,7 @@ import { EMPTY_PARAMS, graphFromNeutral, parseRiskParams, type RiskParams } from
 import { Rational } from "../../risk/rational.ts";
 import { analyzeSecurity, type RiskModel } from "../../risk/security.ts";
 import type { Ledger } from "../ledger.ts";
+import { errors } from "./openapi.ts";
 import { sendError, sendJson } from "./respond.ts";
 import { ErrorBody } from "./schemas.ts";
 
@@ -167,7 +168,7 @@ export function registerRiskRoutes(app: OpenAPIHono, deps: RiskRouteDeps): void 
         "parameters (none by default: POST a `params` object to supply them). Model unique (EigenLayer unique stake) " +
         "unless `model` says otherwise.",
       request: { query: SecurityQuery },
-      responses: { 200: json("The security report (exact fractions as strings)"), 400: err("Bad query") },
+      responses: { 200: json("The security report (exact fractions as strings)"), 400: err("Bad query"), ...errors() },
     }),
     (async (c: Context) => {
       const q = valid<{ psi?: string; gamma?: string; model?: RiskModel; method?: "auto"; timeLimitMs?: string }>(
@@ -195,6 +196,7 @@ export function registerRiskRoutes(app: OpenAPIHono, deps: RiskRouteDeps): void 
       responses: {
         200: json("The security report"),
         400: err("Malformed request or graph: the error names the path and the reason (InvalidRiskInput)"),
+        ...errors(),
       },
     }),
     (async (c: Context) => {
@@ -237,7 +239,7 @@ export function registerRiskRoutes(app: OpenAPIHono, deps: RiskRouteDeps): void 
       path: "/api/risk/concentration",
       tags: ["risk"],
       summary: "HHI, Nakamoto coefficients (⅓, ½, each AVS's threshold) and Gini per strategy, per AVS and overall",
-      responses: { 200: json("The concentration report") },
+      responses: { 200: json("The concentration report"), ...errors() },
     }),
     (async (c: Context) => concentrationHandler(c, {})) as never,
   );
@@ -249,7 +251,11 @@ export function registerRiskRoutes(app: OpenAPIHono, deps: RiskRouteDeps): void 
       tags: ["risk"],
       summary: "Concentration with an entity map, LRT holdings or prices",
       request: { body: { required: true, content: { "application/json": { schema: ConcentrationBody } } } },
-      responses: { 200: json("The concentration report"), 400: err("Malformed request (InvalidRiskInput)") },
+      responses: {
+        200: json("The concentration report"),
+        400: err("Malformed request (InvalidRiskInput)"),
+        ...errors(),
+      },
     }),
     (async (c: Context) => {
       try {

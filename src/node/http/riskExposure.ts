@@ -5,6 +5,7 @@ import { lrtChecklist } from "../../risk/checklist.ts";
 import { exposureStack } from "../../risk/exposure.ts";
 import type { AssetMap } from "../../risk/exposureWorld.ts";
 import type { Ledger } from "../ledger.ts";
+import { errors, errors, json } from "./openapi.ts";
 import { sendError, sendJson } from "./respond.ts";
 import { ErrorBody } from "./schemas.ts";
 
@@ -92,8 +93,8 @@ const LrtParam = z.object({
 });
 
 const ReportOut = z.record(z.string(), z.unknown());
-const ok = (description: string) => ({ description, content: { "application/json": { schema: ReportOut } } });
-const err = (description: string) => ({ description, content: { "application/json": { schema: ErrorBody } } });
+const ok = (description: string) => json(ReportOut, description);
+const err = (description: string) => json(ErrorBody, description);
 
 function valid<T>(c: Context, target: "param" | "query"): T {
   return (c.req as unknown as { valid(target: string): T }).valid(target);
@@ -158,6 +159,7 @@ export function registerRiskExposureRoutes(app: OpenAPIHono, deps: RiskExposureD
       responses: {
         200: ok("The exposure stack (amounts as decimal strings of wei)"),
         400: err("Bad address or asset map"),
+        ...errors(),
       },
     }),
     (async (c: Context) => {
@@ -185,6 +187,7 @@ export function registerRiskExposureRoutes(app: OpenAPIHono, deps: RiskExposureD
         200: ok("The checklist (amounts as decimal strings of wei)"),
         400: err("Bad LRT id or asset map"),
         404: err("No such LRT (UnknownLrt)"),
+        ...errors(),
       },
     }),
     (async (c: Context) => {
