@@ -5,7 +5,7 @@ import { lrtChecklist } from "../../risk/checklist.ts";
 import { exposureStack } from "../../risk/exposure.ts";
 import type { AssetMap } from "../../risk/exposureWorld.ts";
 import type { Ledger } from "../ledger.ts";
-import { errors, errors, json } from "./openapi.ts";
+import { errors, json } from "./openapi.ts";
 import { sendError, sendJson } from "./respond.ts";
 import { ErrorBody } from "./schemas.ts";
 
@@ -158,7 +158,7 @@ export function registerRiskExposureRoutes(app: OpenAPIHono, deps: RiskExposureD
       request: { params: AccountParam, query: AssetsQuery },
       responses: {
         200: ok("The exposure stack (amounts as decimal strings of wei)"),
-        400: err("Bad address or asset map"),
+        400: err("Bad address, asset map or prices (InvalidRequest)"),
         ...errors(),
       },
     }),
@@ -185,7 +185,7 @@ export function registerRiskExposureRoutes(app: OpenAPIHono, deps: RiskExposureD
       request: { params: LrtParam, query: AssetsQuery },
       responses: {
         200: ok("The checklist (amounts as decimal strings of wei)"),
-        400: err("Bad LRT id or asset map"),
+        400: err("Bad LRT id, asset map or prices (InvalidRequest)"),
         404: err("No such LRT (UnknownLrt)"),
         ...errors(),
       },
