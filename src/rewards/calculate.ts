@@ -388,11 +388,13 @@ class Calculation {
     const { ids, ws, total } = weights;
     const totals = this.stakerTotalsOf(sub.token);
     const rows = this.onRow !== undefined;
+    const { num, den } = reduce(portion, PROPORTION_SCALE);
     let paid = 0n;
     for (let i = 0; i < ws.length; i++) {
       const w = ws[i]!;
       if (w === 0n) continue;
-      const tokens = (((w * PROPORTION_SCALE) / total) * portion) / PROPORTION_SCALE;
+      const p = (w * PROPORTION_SCALE) / total;
+      const tokens = den === 1n ? p * num : (p * num) / den;
       if (tokens === 0n) continue;
       const id = ids[i]!;
       totals[id] = (totals[id] ?? 0n) + tokens;
@@ -453,8 +455,8 @@ class Calculation {
     let total = 0n;
     for (const w of weights) if (w !== undefined) total += w.total;
     if (total === 0n) return;
-    const den = tpd.den * PROPORTION_SCALE;
-    const num = tpd.num;
+    // payout = ⌊p · tokens_per_day / 1e15⌋ with the fraction reduced once (often to an integer factor)
+    const { num, den } = reduce(tpd.num, tpd.den * PROPORTION_SCALE);
     const totals = this.stakerTotalsOf(sub.token);
     const rows = this.onRow !== undefined;
     let paid = 0n;
@@ -468,7 +470,8 @@ class Calculation {
       for (let i = 0; i < ws.length; i++) {
         const w = ws[i]!;
         if (w === 0n) continue;
-        const payout = (((w * PROPORTION_SCALE) / total) * num) / den;
+        const p = (w * PROPORTION_SCALE) / total;
+        const payout = den === 1n ? p * num : (p * num) / den;
         if (payout === 0n) continue;
         const op = splitNum === 0n ? 0n : splitNum === 1n ? payout / splitDen : (payout * splitNum) / splitDen;
         operatorTokens += op;

@@ -27,6 +27,8 @@ export interface RewardsOptions {
   previous?: ReadonlyMap<string, ReadonlyMap<string, bigint>>;
   /** re-read every staker at every boundary (slower; the incremental path is checked against it in the tests) */
   fullRecompute?: boolean;
+  /** called after each phase (progress, or a benchmark's memory readings) */
+  onPhase?: (phase: "replayed" | "calculated" | "merkleised") => void;
 }
 
 export interface RewardsRun extends CalculationResult {
@@ -56,8 +58,10 @@ export function distributionRoot(earnings: ReadonlyMap<Address, ReadonlyMap<Addr
 export interface LogRewardsRun extends RewardsRun {
   /** log entries replayed (those before the cutoff) */
   entries: number;
-  /** wall-clock seconds: replay with snapshots, the calculation, the Merkle tree */
+  /** wall-clock seconds: replay with snapshots, the calculation, the Merkle root */
   seconds: { replay: number; calculate: number; merkle: number };
+  /** CPU seconds (user + system) of the same phases */
+  cpuSeconds: { replay: number; calculate: number; merkle: number };
 }
 
 /** The calculation over an engine state driven by hand (tests, simulations): `snapshots` saw every command. */
@@ -66,12 +70,18 @@ export function rewardsFromState(s: EigenState, snapshots: DailySnapshotter, opt
   return timedRewards(snapshots, storedSubmissions(s), opts).run;
 }
 
+const cpuNow = (): number => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1e6;
+};
+
 function timedRewards(
   snapshots: DailySnapshotter,
   submissions: readonly StoredSubmission[],
   opts: RewardsOptions,
-): { run: RewardsRun; calculate: number; merkle: number } {
+): { run: RewardsRun; calculate: number; merkle: number; cpu: { calculate: number; merkle: number } } {
   const t0 = performance.now();
+  const c0 = cpuNow();
   const result = calculateRewards({
     snapshots,
     submissions,
@@ -80,8 +90,12 @@ function timedRewards(
     previous: opts.previous as Earnings | undefined,
   });
   const t1 = performance.now();
+  const c1 = cpuNow();
+  opts.onPhase?.("calculated");
   const root = distributionRoot(result.cumulative);
   const t2 = performance.now();
+  const c2 = cpuNow();
+  opts.onPhase?.("merkleised");
   let tree: RewardsDistribution | null = null;
   const distribution = (): RewardsDistribution => {
     tree ??= result.cumulative.size === 0 ? { root, earners: [] } : buildDistribution(result.cumulative);
@@ -91,6 +105,7 @@ function timedRewards(
     run: { ...result, root, distribution },
     calculate: (t1 - t0) / 1000,
     merkle: (t2 - t1) / 1000,
+    cpu: { calculate: c1 - c0, merkle: c2 - c1 },
   };
 }
 
@@ -130,11 +145,19 @@ export async function rewardsFromLog(
   const { cutoff } = opts;
   if (cutoff % DAY !== 0n) throw new Error("the cutoff must be a 00:00 UTC boundary");
   const t0 = performance.now();
+  const c0 = cpuNow();
   const { snapshots, submissions, entries } = await replayToCutoff(ledgerOptions, opts);
   const replay = (performance.now() - t0) / 1000;
+  const replayCpu = cpuNow() - c0;
+  opts.onPhase?.("replayed");
   // the engine state is gone by now: only the snapshots and the submissions are kept for the calculation
-  const { run, calculate, merkle } = timedRewards(snapshots, submissions, opts);
-  return { ...run, entries, seconds: { replay, calculate, merkle } };
+  const { run, calculate, merkle, cpu } = timedRewards(snapshots, submissions, opts);
+  return {
+    ...run,
+    entries,
+    seconds: { replay, calculate, merkle },
+    cpuSeconds: { replay: replayCpu, calculate: cpu.calculate, merkle: cpu.merkle },
+  };
 }
 
 /** The replay: snapshots up to the cutoff (and the boundary at it), the submissions, without the engine state. */
