@@ -266,6 +266,11 @@ export async function analyzeSecurity(graph: RestakingGraph, opts: SecurityOptio
         }
       }
     }
+    // a proven-secure graph has γ* ≥ 0
+    if (!mr.exact && report.secure === true && report.certificate !== "undecided") {
+      const low = report.slackLower === null ? null : Rational.parse(report.slackLower);
+      if (low === null || low.sign() < 0) report.slackLower = "0";
+    }
     report.worstAttack = attackJson(mr.best, ig, vid, sid);
     // a verified coalition with σ_B < π_A settles security whatever the first search said
     if (slack.sign() < 0) {
