@@ -20,6 +20,7 @@ const REGISTRY: Record<string, () => Promise<Benchmark>> = {
   ops: () => import("./ops.ts"),
   "node-deposits": () => import("./node-deposits.ts"),
   "node-replay": () => import("./node-replay.ts"),
+  risk: () => import("./risk.ts"),
 };
 
 function usage(): string {
