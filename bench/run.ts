@@ -21,6 +21,7 @@ const REGISTRY: Record<string, () => Promise<Benchmark>> = {
   "node-deposits": () => import("./node-deposits.ts"),
   "node-replay": () => import("./node-replay.ts"),
   risk: () => import("./risk.ts"),
+  rewards: () => import("./rewards.ts"),
 };
 
 function usage(): string {
