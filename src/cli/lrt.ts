@@ -199,7 +199,9 @@ export async function lrtShowCommand(id: string, flags: { json?: boolean }): Pro
 export function registerLrtCommands(program: Command): void {
   const lrt = program
     .command("lrt")
-    .description("liquid restaking tokens: the five presets on an in-memory demo world (a node serves the same views at /api/lrts)")
+    .description(
+      "liquid restaking tokens: the five presets on an in-memory demo world (a node serves the same views at /api/lrts)",
+    )
     .addHelpText("after", DEMO_NOTE);
   lrt
     .command("list")
