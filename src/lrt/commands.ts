@@ -1,6 +1,6 @@
 import type { Address } from "../core/eigenlayer/state.ts";
-import { InvariantViolation, ProtocolError, require } from "../core/shared/errors.ts";
-import { UINT256_MAX } from "../core/shared/math.ts";
+import { ProtocolError, require } from "../core/shared/errors.ts";
+import { checkUint256Ranges, transact } from "../core/shared/transact.ts";
 import * as bridge from "./bridge.ts";
 import type { LrtContext, LrtEvent, Run } from "./context.ts";
 import * as lst from "./lst.ts";
@@ -111,20 +111,6 @@ export const LRT_COMMAND_TYPES: readonly LrtCommandType[] = [
 export interface LrtExecuteResult {
   events: LrtEvent[];
   result: Record<string, unknown>;
-}
-
-function checkRanges(value: unknown, path: string): void {
-  if (typeof value === "bigint") {
-    if (value < 0n || value > UINT256_MAX) {
-      throw new ProtocolError("InputOutOfRange", `${path} must be a uint256`, { path, value: value.toString() });
-    }
-  } else if (Array.isArray(value)) {
-    value.forEach((v, i) => {
-      checkRanges(v, `${path}[${i}]`);
-    });
-  } else if (value !== null && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) checkRanges(v, path ? `${path}.${k}` : k);
-  }
 }
 
 const ADDRESS = /^0x[0-9a-f]{40}$/;
@@ -247,11 +233,9 @@ function dispatch(run: Run, c: LrtCommand): Record<string, unknown> {
  * unbacked amount (the command itself is not refused: a forged bridge message is accepted on-chain too).
  */
 export function executeLrt(world: World, ctx: LrtContext, command: LrtCommand): LrtExecuteResult {
-  const journal = world.eigen.journal;
-  const mark = journal.begin();
-  try {
+  return transact(world.eigen.journal, command.type, () => {
     checkContext(world, ctx);
-    checkRanges(command, "");
+    checkUint256Ranges(command);
     checkAddresses(command, "", "");
     const run: Run = { w: world, ctx, ev: [] };
     const result = dispatch(run, command);
@@ -268,11 +252,6 @@ export function executeLrt(world: World, ctx: LrtContext, command: LrtCommand): 
     }
     if (ctx.block !== (world.lrt.globals.get("block") ?? 0n)) world.lrt.globals.set("block", ctx.block);
     if (ctx.timestamp !== (world.lrt.globals.get("timestamp") ?? 0n)) world.lrt.globals.set("timestamp", ctx.timestamp);
-    journal.commit();
     return { events: run.ev, result };
-  } catch (e) {
-    journal.rollback(mark);
-    if (e instanceof ProtocolError || e instanceof InvariantViolation) throw e;
-    throw new InvariantViolation(`unexpected error in ${command.type}: ${(e as Error).message}`, { cause: String(e) });
-  }
+  });
 }

@@ -1,4 +1,5 @@
-import { InvariantViolation, ProtocolError, require } from "../core/shared/errors.ts";
+import { ProtocolError, require } from "../core/shared/errors.ts";
+import { transact } from "../core/shared/transact.ts";
 import * as aave from "./aave.ts";
 import * as ledger from "./ledger.ts";
 import { UINT256_MAX } from "./math.ts";
@@ -291,22 +292,15 @@ function dispatch(s: MarketState, ctx: MarketContext, ev: Events, c: MarketComma
  * journal may be shared with the core's, so a transaction spanning both layers commits or rolls back as one.
  */
 export function executeMarket(s: MarketState, ctx: MarketContext, command: MarketCommand): MarketExecuteResult {
-  const mark = s.journal.begin();
-  try {
+  return transact(s.journal, (command as { type?: unknown } | null)?.type, () => {
     checkContext(s, ctx);
     require(command !== null && typeof command === "object", "UnknownCommand", "a command is an object");
     checkInput(command, "", "");
     const events: MarketEvent[] = [];
     const result = dispatch(s, ctx, events, command);
     if (ctx.timestamp !== (s.globals.get("timestamp") ?? 0n)) s.globals.set("timestamp", ctx.timestamp);
-    s.journal.commit();
     return { state: s, events, result };
-  } catch (e) {
-    s.journal.rollback(mark);
-    if (e instanceof ProtocolError || e instanceof InvariantViolation) throw e;
-    const type = (command as { type?: unknown } | null)?.type;
-    throw new InvariantViolation(`unexpected error in ${String(type)}: ${(e as Error).message}`, { cause: String(e) });
-  }
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Hex } from "viem";
-import { InvariantViolation, ProtocolError, require } from "../shared/errors.ts";
-import { UINT256_MAX } from "../shared/math.ts";
+import { ProtocolError, require } from "../shared/errors.ts";
+import { checkUint256Ranges, transact } from "../shared/transact.ts";
 import * as am from "./allocationManager.ts";
 import { type Context, type EigenEvent, type Events, emit, PAUSABLE_MODULES, type PausableModule } from "./context.ts";
 import * as dm from "./delegationManager.ts";
@@ -131,21 +131,6 @@ export interface ExecuteResult {
   events: EigenEvent[];
   /** Return values of the contract function (shares minted, withdrawal roots, slash id …). */
   result: Record<string, unknown>;
-}
-
-/** Rejects bigints outside uint256 anywhere in the parameters: the ABI would not encode them. */
-function checkRanges(value: unknown, path: string): void {
-  if (typeof value === "bigint") {
-    if (value < 0n || value > UINT256_MAX) {
-      throw new ProtocolError("InputOutOfRange", `${path} must be a uint256`, { path, value: value.toString() });
-    }
-  } else if (Array.isArray(value)) {
-    value.forEach((v, i) => {
-      checkRanges(v, `${path}[${i}]`);
-    });
-  } else if (value !== null && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) checkRanges(v, path ? `${path}.${k}` : k);
-  }
 }
 
 const ADDRESS = /^0x[0-9a-f]{40}$/;
@@ -368,19 +353,13 @@ function dispatch(s: EigenState, ctx: Context, ev: Events, c: EigenCommand): Rec
  * ProtocolError (or, for a bug, an InvariantViolation) is thrown and the state is exactly as before.
  */
 export function execute(s: EigenState, ctx: Context, command: EigenCommand): ExecuteResult {
-  const mark = s.journal.begin();
-  try {
+  return transact(s.journal, command.type, () => {
     checkContext(s, ctx);
-    checkRanges(command, "");
+    checkUint256Ranges(command);
     const events: EigenEvent[] = [];
     const result = dispatch(s, ctx, events, command);
     if (ctx.block !== (s.globals.get("block") ?? 0n)) s.globals.set("block", ctx.block);
     if (ctx.timestamp !== (s.globals.get("timestamp") ?? 0n)) s.globals.set("timestamp", ctx.timestamp);
-    s.journal.commit();
     return { state: s, events, result };
-  } catch (e) {
-    s.journal.rollback(mark);
-    if (e instanceof ProtocolError || e instanceof InvariantViolation) throw e;
-    throw new InvariantViolation(`unexpected error in ${command.type}: ${(e as Error).message}`, { cause: String(e) });
-  }
+  });
 }
