@@ -1,0 +1,339 @@
+import { sharesToAsset } from "../../core/eigenlayer/neutral.ts";
+import * as views from "../../core/eigenlayer/views.ts";
+import type { Address } from "../../core/eigenlayer/state.ts";
+import { NATIVE_ETH } from "../../core/eigenlayer/eigenPodManager.ts";
+import { WAD } from "../../core/shared/math.ts";
+import { getLrt } from "../../lrt/context.ts";
+import { cooldown as renzoCooldown } from "../../lrt/renzo.ts";
+import * as lrtViews from "../../lrt/views.ts";
+import { livePrice } from "../../lrt/valuation.ts";
+import * as aave from "../../markets/aave.ts";
+import { planLiquidations } from "../../markets/liquidator.ts";
+import * as morpho from "../../markets/morpho.ts";
+import { fromMarket, toMarket } from "../network/gateway.ts";
+import type { SimLrt, SimLooper } from "../network/types.ts";
+import type { RunContext } from "./context.ts";
+import {
+  depegDepth,
+  dexPrice,
+  lrtRate,
+  marketBalance,
+  marketCtx,
+  quoteBuy,
+  requestAmountOf,
+  unitsOf,
+  wethBalance,
+} from "./read.ts";
+
+/**
+ * The agents: every step, each acts by its policy through ordinary commands (which can revert, as on a chain).
+ * Order within a step: the LRT protocols' keepers, claimants, liquidators, loopers, arbitrageurs, fearful holders.
+ */
+
+/** A withdrawal request the run opened, remembered so claims do not scan every request ever made. */
+export interface OpenRequest {
+  lrt: string;
+  id: bigint;
+  owner: Address;
+  block: bigint;
+}
+
+/** Requests a withdrawal of `units` for `holder`; returns whether the protocol accepted it. */
+export function requestExit(rc: RunContext, holder: Address, lrt: string, units: bigint): boolean {
+  if (units === 0n) return false;
+  const r = rc.net.chain.try(holder, {
+    layer: "lrt",
+    command: { type: "requestWithdrawal", lrt, amount: requestAmountOf(rc.net, lrt, units) },
+  });
+  if (r === null) return false;
+  const id = r.id as bigint | undefined;
+  if (id !== undefined) rc.open.push({ lrt, id, owner: holder, block: rc.net.chain.block });
+  return true;
+}
+
+// ── the LRT protocols' own operations ───────────────────────────────────────────────────────────────────────────
+
+/**
+ * What each LRT's operators do: report on their cadence (which finalizes ether.fi's queue), finalize batches where a
+ * manager does, and keep enough liquidity for the queue by unstaking from EigenLayer (a core withdrawal, with its
+ * delay) and completing those withdrawals once they mature.
+ */
+export function keepers(rc: RunContext): void {
+  const chain = rc.net.chain;
+  const w = { eigen: chain.world.eigen, lrt: chain.world.lrt };
+  for (const l of rc.net.lrts) {
+    const rec = getLrt(w, l.id);
+    // complete matured unstakes
+    for (const [root, ready] of [...rc.unstakes.entries()]) {
+      if (!root.startsWith(`${l.id}|`) || chain.block < ready) continue;
+      rc.unstakes.delete(root);
+      chain.try(rec.roles.manager, {
+        layer: "lrt",
+        command: { type: "completeUnstake", lrt: l.id, withdrawalRoot: root.slice(l.id.length + 1) },
+      });
+    }
+    // report on cadence
+    const due = chain.timestamp >= rec.lastReportTimestamp + rec.params.minReportIntervalSeconds + 1n;
+    if (due && rec.paused === 0n && chain.block % rc.reportEvery === 0n) {
+      chain.try(rec.protocol === "kelp" ? rec.roles.manager : rec.roles.oracle, {
+        layer: "lrt",
+        command: { type: "report", lrt: l.id },
+      });
+    }
+    if (rec.protocol === "kelp" || rec.protocol === "puffer" || rec.protocol === "swell") {
+      if (lrtViews.queue(w, l.id).pending > 0)
+        chain.try(rec.roles.manager, { layer: "lrt", command: { type: "finalizeWithdrawals", lrt: l.id } });
+    }
+    refill(rc, l);
+  }
+}
+
+/** Unstakes from EigenLayer what the queue needs beyond the buffer and what is already on its way. */
+function refill(rc: RunContext, l: SimLrt): void {
+  const chain = rc.net.chain;
+  const s = chain.world.eigen;
+  const w = { eigen: s, lrt: chain.world.lrt };
+  const at = { block: chain.block, timestamp: chain.timestamp };
+  const rec = getLrt(w, l.id);
+  const q = lrtViews.queue(w, l.id, at);
+  let owed = 0n;
+  for (const [asset, v] of q.pendingPayoutNow) owed += (v * livePrice(w, asset)) / WAD;
+  for (const [asset, v] of q.finalizedOwed) owed += (v * livePrice(w, asset)) / WAD;
+  let liquid = 0n;
+  for (const a of lrtViews.liquidity(w, l.id, at).assets) liquid += (a.available * livePrice(w, a.asset)) / WAD;
+  let inFlight = 0n;
+  for (const [key, v] of rc.unstakeValue) if (key.startsWith(`${l.id}|`) && rc.unstakes.has(key)) inFlight += v;
+  const short = owed - liquid - inFlight;
+  if (short <= 0n) return;
+  // restaked value, to unstake pro rata from every delegator and strategy
+  const parts: { index: bigint; strategy: Address; shares: bigint; value: bigint }[] = [];
+  let restaked = 0n;
+  rec.delegators.forEach((d, i) => {
+    for (const st of views.stakerStrategies(s, d.address)) {
+      const shares = views.withdrawableShares(s, d.address, st);
+      const deposit = views.depositSharesOf(s, d.address, st);
+      if (shares === 0n || deposit === 0n) continue;
+      const token = s.strategies.get(st)?.token ?? NATIVE_ETH;
+      const value = (lrtViewsShares(rc, st, shares) * livePrice(w, token)) / WAD;
+      parts.push({ index: BigInt(i), strategy: st, shares: deposit, value });
+      restaked += value;
+    }
+  });
+  if (restaked === 0n) return;
+  const delay = s.params.minWithdrawalDelayBlocks;
+  for (const p of parts) {
+    const want = (p.shares * short + restaked - 1n) / restaked;
+    const shares = want > p.shares ? p.shares : want;
+    if (shares === 0n) continue;
+    const r = chain.try(rec.roles.manager, {
+      layer: "lrt",
+      command: { type: "unstake", lrt: l.id, delegator: p.index, strategy: p.strategy, shares },
+    });
+    const root = r?.withdrawalRoot as string | undefined;
+    if (root !== undefined) {
+      rc.unstakes.set(`${l.id}|${root}`, chain.block + delay + 1n);
+      rc.unstakeValue.set(`${l.id}|${root}`, (p.value * shares) / p.shares);
+    }
+  }
+}
+
+function lrtViewsShares(rc: RunContext, strategy: Address, shares: bigint): bigint {
+  return sharesToAsset(rc.net.chain.world.eigen, strategy, shares);
+}
+
+/** Owners claim what is claimable (finalized; Renzo: after its cooldown), and the wait is recorded. */
+export function claimants(rc: RunContext): void {
+  const chain = rc.net.chain;
+  const w = { eigen: chain.world.eigen, lrt: chain.world.lrt };
+  const keep: OpenRequest[] = [];
+  for (const r of rc.open) {
+    const req = chain.world.lrt.requests.get(`${r.lrt}|${r.id}`);
+    if (req === undefined || req.status === "claimed" || req.status === "invalid") continue;
+    const rec = getLrt(w, r.lrt);
+    const claimable =
+      rec.protocol === "renzo"
+        ? chain.timestamp >= req.requestedAt + renzoCooldown(rec)
+        : req.status === "finalized" &&
+          (rec.protocol !== "kelp" || chain.block >= req.requestedBlock + rec.params.withdrawalDelayBlocks);
+    if (claimable && chain.try(r.owner, { layer: "lrt", command: { type: "claimWithdrawal", lrt: r.lrt, id: r.id } })) {
+      rc.addWait(r.lrt, Number(chain.block - r.block));
+      continue;
+    }
+    keep.push(r);
+  }
+  rc.open = keep;
+}
+
+// ── markets ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export function liquidators(rc: RunContext): void {
+  const cfg = rc.scenario.agents.liquidators;
+  if (cfg === undefined) return;
+  const net = rc.net;
+  const chain = net.chain;
+  const s = chain.world.markets;
+  const ctx = { ...marketCtx(net), caller: net.accounts.liquidator };
+  // a few rounds: one liquidation can open the next (price impact), as in a cascade
+  for (let round = 0; round < 4; round++) {
+    const plans = planLiquidations(s, ctx, { minProfit: cfg.minProfit, flash: true });
+    if (plans.length === 0) return;
+    let done = 0;
+    for (const p of plans) {
+      const before = s.liquidations.get("all")?.length ?? 0;
+      if (chain.try(net.accounts.liquidator, { layer: "market", command: p.command }) === null) continue;
+      const hist = s.liquidations.get("all") ?? [];
+      for (const rec of hist.slice(before)) {
+        rc.liquidationsStep++;
+        rc.liquidatedValueStep += rec.debtRepaid;
+      }
+      done++;
+    }
+    if (done === 0) return;
+  }
+}
+
+/** Loopers whose HF is under the threshold sell part of their collateral to repay (as far as withdrawing allows). */
+export function loopers(rc: RunContext): void {
+  const cfg = rc.scenario.agents.loopers;
+  if (cfg === undefined) return;
+  const threshold = BigInt(Math.round(cfg.unwindBelowHf * 1e9)) * 10n ** 9n;
+  for (const lp of rc.net.loopers) {
+    const hf = healthOf(rc, lp);
+    if (hf === null || hf >= threshold || hf < WAD) continue;
+    unwind(rc, lp);
+  }
+}
+
+export function healthOf(rc: RunContext, lp: SimLooper): bigint | null {
+  const s = rc.net.chain.world.markets;
+  const ctx = marketCtx(rc.net);
+  if (lp.market === "aave") {
+    if (!s.aaveUsers.has(lp.address)) return null;
+    const d = aave.userAccountData(s, ctx, lp.address);
+    return d.totalDebtBase === 0n ? null : d.healthFactor;
+  }
+  const p = s.morphoPositions.get(`${lp.market}|${lp.address}`);
+  if (p === undefined || p.borrowShares === 0n) return null;
+  const m = morpho.marketOf(s, lp.market);
+  return morpho.healthFactor(m, p, morpho.oraclePrice(s, ctx, m));
+}
+
+function unwind(rc: RunContext, lp: SimLooper): void {
+  const net = rc.net;
+  const chain = net.chain;
+  const s = chain.world.markets;
+  const l = net.lrts.find((x) => x.id === lp.lrt);
+  if (l?.pool === undefined) return;
+  const asset = l.marketAsset;
+  let collateral: bigint;
+  if (lp.market === "aave") {
+    collateral = aave.aTokenBalance(s, asset, lp.address, chain.timestamp);
+  } else {
+    collateral = s.morphoPositions.get(`${lp.market}|${lp.address}`)?.collateral ?? 0n;
+  }
+  // a fifth of the collateral, halved until the withdrawal keeps the position healthy
+  let take = collateral / 5n;
+  for (let i = 0; i < 4 && take > 0n; i++, take /= 2n) {
+    const ok =
+      lp.market === "aave"
+        ? chain.try(lp.address, { layer: "market", command: { type: "aaveWithdraw", asset, amount: take } })
+        : chain.try(lp.address, {
+            layer: "market",
+            command: { type: "morphoWithdrawCollateral", market: lp.market, assets: take },
+          });
+    if (ok === null) continue;
+    const before = wethBalance(net, lp.address);
+    chain.try(lp.address, {
+      layer: "market",
+      command: { type: "swap", pool: l.pool, assetIn: asset, assetOut: net.weth, amountIn: take, minAmountOut: 0n },
+    });
+    const got = wethBalance(net, lp.address) - before;
+    if (got > 0n) {
+      if (lp.market === "aave")
+        chain.try(lp.address, { layer: "market", command: { type: "aaveRepay", asset: net.weth, amount: got } });
+      else
+        chain.try(lp.address, {
+          layer: "market",
+          command: { type: "morphoRepay", market: lp.market, assets: got, shares: 0n },
+        });
+    }
+    return;
+  }
+}
+
+// ── LRT holders and arbitrageurs ────────────────────────────────────────────────────────────────────────────────
+
+/** Buys the LRT on the DEX below its rate (net of the wanted discount) and redeems it through the queue. */
+export function arbitrageurs(rc: RunContext): void {
+  const cfg = rc.scenario.agents.arbitrageurs;
+  if (cfg === undefined) return;
+  const net = rc.net;
+  const chain = net.chain;
+  const want = BigInt(Math.round(cfg.minDiscount * 1e9)) * 10n ** 9n;
+  for (const l of net.lrts) {
+    if (l.pool === undefined) continue;
+    const rate = lrtRate(net, l.id);
+    const limit = (rate * (WAD - want)) / WAD; // the most it pays per unit
+    for (const arb of net.accounts.arbitrageurs) {
+      const price = dexPrice(net, l.id);
+      if (price === undefined || price > limit) break;
+      const cash = wethBalance(net, arb);
+      if (cash === 0n) continue;
+      // the largest chunk (halving) whose average price stays under the limit
+      let size = cash;
+      let out = 0n;
+      for (let i = 0; i < 12 && size > 0n; i++, size /= 2n) {
+        out = quoteBuy(net, l.pool, l.marketAsset, size);
+        if (out > 0n && (size * WAD) / out <= limit) break;
+        out = 0n;
+      }
+      if (out === 0n || size === 0n) continue;
+      const before = marketBalance(net, l.marketAsset, arb);
+      if (
+        chain.try(arb, {
+          layer: "market",
+          command: { type: "swap", pool: l.pool, assetIn: net.weth, assetOut: l.marketAsset, amountIn: size, minAmountOut: 0n },
+        }) === null
+      )
+        continue;
+      const bought = marketBalance(net, l.marketAsset, arb) - before;
+      fromMarket(net, arb, l.id, bought);
+      requestExit(rc, arb, l.id, unitsOf(net, l.id, arb));
+    }
+  }
+}
+
+/** Holders exit while the depeg is at or past their threshold: a share of those left acts each step. */
+export function fearfulHolders(rc: RunContext): void {
+  const cfg = rc.scenario.agents.fearfulStakers;
+  if (cfg === undefined) return;
+  const net = rc.net;
+  const chain = net.chain;
+  for (const l of net.lrts) {
+    const depth = depegDepth(lrtRate(net, l.id), dexPrice(net, l.id));
+    if (depth < cfg.threshold) continue;
+    const left = rc.remaining(l.id);
+    const n = Math.ceil(left.length * cfg.perStep);
+    for (let k = 0; k < n && left.length > 0; k++) {
+      const i = rc.int(left.length);
+      const holder = left[i] as Address;
+      left[i] = left[left.length - 1] as Address;
+      left.pop();
+      rc.exited.add(`${l.id}|${holder}`);
+      const units = unitsOf(net, l.id, holder);
+      if (units === 0n) continue;
+      const sell = cfg.action === "sell" || (cfg.action === "mixed" && rc.int(2) === 0);
+      if (!sell || l.pool === undefined) {
+        requestExit(rc, holder, l.id, units);
+        continue;
+      }
+      toMarket(net, holder, l.id, units);
+      const held = marketBalance(net, l.marketAsset, holder);
+      chain.try(holder, {
+        layer: "market",
+        command: { type: "swap", pool: l.pool, assetIn: l.marketAsset, assetOut: net.weth, amountIn: held, minAmountOut: 0n },
+      });
+    }
+  }
+}
+
