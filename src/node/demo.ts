@@ -4,9 +4,12 @@ import { type Address, setKey } from "../core/eigenlayer/state.ts";
 import * as views from "../core/eigenlayer/views.ts";
 import { WAD } from "../core/shared/math.ts";
 import { prng } from "../sim/prng.ts";
-import { accountOf, devKey, type KeyFile } from "./keys.ts";
-import type { Ledger, Receipt } from "./ledger.ts";
-import { type SignedTx, signTx } from "./tx.ts";
+import { type DemoLayersSummary, demoLayerAccountNames, seedDemoLayers } from "./demoLayers.ts";
+import { type KeySource, Submitter, units } from "./demoSubmitter.ts";
+import { devKey } from "./keys.ts";
+import type { Ledger } from "./ledger.ts";
+
+export type { KeySource } from "./demoSubmitter.ts";
 
 /**
  * The demo network: a realistic, deterministic EigenLayer deployment built from signed transactions that go through
@@ -21,15 +24,15 @@ import { type SignedTx, signTx } from "./tx.ts";
  * - forty stakers with deposits from tens to thousands of ETH (a Pareto tail), delegated mostly to the large
  *   operators; registrations and allocations (most operators use allocation delay 0, two use 5 blocks);
  * - history: a redelegation, queued withdrawals, one slash of 5% by the bridge, and (manual clock only, where the
- *   admin can advance time) a completed withdrawal and a cleared slash.
+ *   admin can advance time) a completed withdrawal and a cleared slash;
+ * - the layers above the core (src/node/demoLayers.ts): LSTs, the five LRT presets restaking with these operators,
+ *   bridged supply, DEX pools and lending markets with borrowers, and a few days of reports, trades and a liquidation.
  *
  * Every account is a public dev key (`devKey(name)`), so anyone can act as any demo account from the command line:
  * `restake tx delegateTo --key dev:staker-07 --set operator=0x…`.
  *
  * Seeding is idempotent: if the log already has entries, nothing is submitted.
  */
-
-export type KeySource = (name: string) => KeyFile;
 
 export interface DemoOperator {
   key: string;
@@ -164,11 +167,6 @@ export const demoStrategy = (symbol: string): Address =>
   symbol === "ETH" ? BEACON_CHAIN_ETH_STRATEGY : demoAddress(`strategy:${symbol}`);
 export const stakerKey = (i: number): string => `staker-${String(i).padStart(2, "0")}`;
 
-/** `x` units of a token with `decimals`, kept to 4 decimal places. */
-function units(x: number, decimals: number): bigint {
-  return (BigInt(Math.round(x * 10_000)) * 10n ** BigInt(decimals)) / 10_000n;
-}
-
 export interface DemoSummary {
   seeded: boolean;
   transactions: number;
@@ -180,48 +178,10 @@ export interface DemoSummary {
   queuedWithdrawals: number;
   completedWithdrawals: number;
   slashes: number;
+  /** what src/node/demoLayers.ts added: LSTs, LRTs, markets and their history (null when not seeded now) */
+  layers: DemoLayersSummary | null;
   /** the dev keys the demo uses, by name */
   accounts: { name: string; address: Address }[];
-}
-
-/** Signs with locally tracked nonces and submits in order; any rejection is a bug in the demo. */
-class Submitter {
-  private readonly nonces = new Map<Address, bigint>();
-  transactions = 0;
-  constructor(
-    private readonly ledger: Ledger,
-    private readonly keys: KeySource,
-  ) {}
-
-  address(name: string): Address {
-    return this.keys(name).address;
-  }
-
-  private async sign(name: string, command: string, params: Record<string, unknown>): Promise<SignedTx> {
-    const key = this.keys(name);
-    const nonce = this.nonces.get(key.address) ?? this.ledger.nonceOf(key.address);
-    this.nonces.set(key.address, nonce + 1n);
-    // chain time only moves forward: a day of chain time is ample for a batch submitted right now
-    const deadline = this.ledger.time.timestamp + 86_400n * 365n;
-    return signTx(accountOf(key), this.ledger.domain, { nonce, deadline, command, params });
-  }
-
-  /** Submits one batch (one group commit) and returns the receipts in order. */
-  async run(calls: [string, string, Record<string, unknown>][]): Promise<Receipt[]> {
-    const txs: SignedTx[] = [];
-    for (const [name, command, params] of calls) txs.push(await this.sign(name, command, params));
-    const outcomes = await this.ledger.submitBatch(txs);
-    const receipts: Receipt[] = [];
-    outcomes.forEach((o, i) => {
-      if (o.status === "rejected") {
-        const [name, command] = calls[i]!;
-        throw new Error(`demo seeding: ${command} by ${name} was rejected: ${o.code}: ${o.message}`);
-      }
-      receipts.push(o);
-    });
-    this.transactions += receipts.length;
-    return receipts;
-  }
 }
 
 /** The demo's account names, in a stable order. */
@@ -230,6 +190,7 @@ export function demoAccountNames(): string[] {
   for (const o of DEMO_OPERATORS) names.push(o.key);
   for (const a of DEMO_AVSS) names.push(a.key, `${a.key}-slasher`);
   for (let i = 1; i <= DEMO_STAKERS; i++) names.push(stakerKey(i));
+  names.push(...demoLayerAccountNames());
   return names;
 }
 
@@ -246,6 +207,7 @@ export async function seedDemo(ledger: Ledger, keys: KeySource = devKey): Promis
     queuedWithdrawals: 0,
     completedWithdrawals: 0,
     slashes: 0,
+    layers: null,
     accounts,
   };
   await ledger.idle();
@@ -528,6 +490,9 @@ export async function seedDemo(ledger: Ledger, keys: KeySource = devKey): Promis
     summary.completedWithdrawals = withdrawal !== undefined ? 1 : 0;
     summary.queuedWithdrawals -= summary.completedWithdrawals;
   }
+  // 10. the layers above the core: LSTs, LRTs, pools, lending markets and a few days of their history
+  summary.layers = await seedDemoLayers(tx, ledger, keys, { manual });
+  summary.pods += summary.layers.pods;
   summary.seeded = true;
   summary.transactions = tx.transactions;
   return summary;
