@@ -1,4 +1,6 @@
+import type { EigenParams } from "../../core/eigenlayer/params.ts";
 import type { Address } from "../../core/eigenlayer/state.ts";
+import type { ProtocolKind } from "../../lrt/state.ts";
 import type { AssetMap } from "../../risk/exposureWorld.ts";
 import type { SimChain } from "../chain.ts";
 import type { FaultType } from "../scenario/types.ts";
@@ -48,6 +50,29 @@ export interface SimNetwork {
     /** can set market oracles / freeze reserves (the market admin) */
     riskAdmin: Address;
   };
+  /**
+   * Value minted during set-up (wei): native ETH the core admin minted (`eth`) and WETH the market admin minted
+   * (`marketWeth`). LRT assets the gateway mints in the markets are backed by LRT-layer tokens, so not counted.
+   */
+  injected: { eth: bigint; marketWeth: bigint };
+  /** the core parameters (delays) the world was created with: replay a recorded build into createWorld(worldParams) */
+  worldParams: Partial<EigenParams>;
+  beaconReporter: Address;
+  /** the LSTs (stETH, rETH, cbETH) and their core strategies */
+  lsts: { id: string; token: Address; strategy: Address }[];
+  /** native-restaking pods with the validators set-up verified (beaconSlash targets them) */
+  pods: SimPod[];
+  /** WETH suppliers: the Aave-style pool's first, then one per Morpho market */
+  lenders: Address[];
+}
+
+export interface SimPod {
+  owner: Address;
+  /** the LRT whose operator delegator owns the pod; null for a direct staker */
+  lrt: string | null;
+  /** validator indices firstIndex … firstIndex + count − 1 (32 ETH each for LRTs; up to 2,048 ETH for stakers) */
+  firstIndex: bigint;
+  count: number;
 }
 
 export interface SimOperator {
@@ -70,8 +95,9 @@ export interface SimAvs {
 }
 
 export interface SimLrt {
-  /** the LRT layer's id (eeth, ezeth, rseth, pufeth, sweth) */
+  /** the LRT layer's id (eeth, ezeth, rseth, pufeth, rsweth) */
   id: string;
+  protocol: ProtocolKind;
   /** market asset id of its token, and of its DEX pool against WETH (absent: no pool) */
   marketAsset: string;
   pool?: string;
@@ -80,8 +106,10 @@ export interface SimLrt {
   dexOracle?: string;
   /** the role accounts (admin, oracle, manager, …) */
   roles: { admin: Address; oracle: Address; manager: Address; pauser: Address };
-  /** the bridge verifier for each chain it is bridged to */
-  bridges: { chain: string; verifier: Address }[];
+  /** the bridge verifier for each chain it is bridged to, and who holds the bridged supply there (how much) */
+  bridges: { chain: string; verifier: Address; holder: Address; amount: bigint }[];
+  /** its pool's liquidity provider (absent: no pool) */
+  lp?: Address;
 }
 
 export interface SimLooper {
@@ -89,13 +117,15 @@ export interface SimLooper {
   lrt: string;
   /** "aave" or a Morpho market id */
   market: string;
+  /** ETH it brought (the loop borrowed the rest) */
+  equity: bigint;
 }
 
 /**
  * The names a network will have, known before it is built (from the preset and its parameters, or the explicit
  * list), so a scenario's references are checked before anything runs. Preset naming: operators `op-<i>`, AVSs
- * `avs-<i>`, clients `client-<i>`, LRTs by preset id (eeth, ezeth, rseth, pufeth, sweth), market oracles
- * `<asset>-rate` and `<asset>-dex`, Aave reserves by market asset id (WETH, weETH, ezETH, rsETH, pufETH, swETH),
+ * `avs-<i>`, clients `client-<i>` (0-based), LRTs by preset id (eeth, ezeth, rseth, pufeth, rsweth), market oracles
+ * `<asset>-rate` and `<asset>-dex`, Aave reserves by market asset id (WETH, weETH, ezETH, rsETH, pufETH, rswETH),
  * Morpho markets `<asset>-<lltv×100>` (e.g. ezETH-86), bridged chains per LRT.
  */
 export interface NetworkNames {

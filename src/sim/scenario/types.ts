@@ -51,7 +51,7 @@ export interface PresetParams {
   stakers?: number;
   /** holders of LRT tokens */
   lrtHolders?: number;
-  /** which LRT presets to deploy (ids: eeth, ezeth, rseth, pufeth, sweth); default all five */
+  /** which LRT presets to deploy (ids: eeth, ezeth, rseth, pufeth, rsweth); default all five */
   lrts?: string[];
   /** share of all restaked ETH that sits in LRTs, in [0, 1] (mainnet ≈ 2/3) */
   lrtShare?: number;
