@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import type { NetworkNames } from "../network/types.ts";
 import { checkReferences, checkScenario } from "./checks.ts";
 import { ScenarioError, type ScenarioErrorCode } from "./errors.ts";
@@ -50,18 +49,6 @@ export function parseScenario(text: string, opts: ParseOptions = {}): Scenario {
     if (refs.length > 0) throw fail(refs, "ScenarioReference");
   }
   return scenario;
-}
-
-/** Reads and parses a scenario file; an unreadable file is a `ScenarioRead` error. */
-export function loadScenario(path: string, opts: Omit<ParseOptions, "file"> = {}): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
-    throw new ScenarioError({ code: "ScenarioRead", file: path, message: `cannot read the scenario: ${reason}` });
-  }
-  return parseScenario(text, { ...opts, file: path });
 }
 
 /** The problem that comes first in the file (ties: the first found), as the error. */

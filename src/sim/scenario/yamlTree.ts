@@ -10,7 +10,11 @@ import type { ScenarioErrorCode } from "./errors.ts";
 
 export type PathSegment = string | number;
 
-/** A place in the file: 1-based line and column, and the offset that orders places in document order. */
+/**
+ * A place in the file: 1-based line and column, and the offset that orders places in document order. A problem with
+ * a whole mapping or list, or a key missing from it, is ordered at its end: a typo's "unknown key" comes before the
+ * "missing key" it causes, and a problem inside a list before "the list does not add up".
+ */
 export interface Place {
   line: number;
   column: number;
@@ -120,9 +124,8 @@ const DECIMAL_SOURCE = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
  * exact. `String(n)` of every other number denotes exactly the decimal that was written.
  */
 export function exactScalar(value: unknown, source: string | undefined): unknown {
-  if (typeof value !== "number" || source === undefined || Number.isSafeInteger(value) || !Number.isFinite(value)) {
-    return value;
-  }
+  if (typeof value !== "number" || source === undefined || !Number.isFinite(value)) return value;
+  // hexadecimal and octal integers pass as they are
   if (!DECIMAL_SOURCE.test(source) || canonicalDecimal(source) === canonicalDecimal(String(value))) return value;
   // normalised so that the amount reader takes it: "+.5…" → "0.5…"
   return source.replace(/^\+/, "").replace(/^(-?)\./, "$10.");
@@ -150,7 +153,7 @@ export function at(file: YamlFile, offset: number): Place {
 /**
  * The place of a path: the value's node, or its key's (`at: "key"`). A path that leaves the file (a missing key,
  * or a path into a value the schema transformed) stops at the deepest entry found: the key holding the map that
- * lacks the entry, or the map itself at the top.
+ * lacks the entry, or the map itself when no key holds it (the top, a list item).
  */
 export function locate(file: YamlFile, path: readonly PathSegment[], which: "key" | "value" = "value"): Place {
   let node: unknown = file.doc.contents;
@@ -160,7 +163,8 @@ export function locate(file: YamlFile, path: readonly PathSegment[], which: "key
     if (isAlias(node)) node = node.resolve(file.doc);
     if (isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
-      if (pair === undefined) return place(key ?? node);
+      // a missing entry is shown at the map (or its key) but ordered at the map's end, after what the map does hold
+      if (pair === undefined) return { ...place(key ?? node), offset: node.range?.[1] ?? 0 };
       key = pair.key as Node;
       node = pair.value;
     } else if (isSeq(node) && typeof seg === "number" && seg < node.items.length) {
@@ -173,7 +177,11 @@ export function locate(file: YamlFile, path: readonly PathSegment[], which: "key
   if (which === "key" && key !== undefined) return place(key);
   // an empty value (`key:` and nothing) has no text of its own: point at its key
   const empty = node === null || node === undefined || (isScalar(node) && node.value === null && !node.source);
-  return place(empty && key !== undefined ? key : (node ?? key));
+  const shown = place(empty && key !== undefined ? key : (node ?? key));
+  // a problem with a whole mapping or list ("needs X or Y", weights that do not add up) is shown where it starts
+  // and ordered where it ends, after the problems inside it
+  const node2 = isAlias(node) ? node.resolve(file.doc) : node;
+  return isMap(node2) || isSeq(node2) ? { ...shown, offset: node2.range?.[1] ?? shown.offset } : shown;
 }
 
 function offsetOf(n: unknown): number | undefined {
