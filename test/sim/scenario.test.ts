@@ -724,7 +724,7 @@ const BAD: Bad[] = [
     line: 6,
     column: "lrts",
     path: "network.params",
-    message: /lrtShare > 0 needs at least one LRT/,
+    message: /lrtShare/, // the generator's own words (src/sim/network/presets.ts)
   },
   // an explicit network's own references
   {
