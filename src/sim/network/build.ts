@@ -56,7 +56,7 @@ import type { SimAvs, SimLooper, SimLrt, SimNetwork, SimOperator, SimPod } from 
 export interface BuildOptions {
   /** receives every applied command, from the first (for a recording or a replay check) */
   sink?: SimSink;
-  /** a fresh chain to build on (default: a new world with the network's core delays, at block 1) */
+  /** a fresh, empty chain to build on (default: a new world with the network's core delays, at block 1) */
   chain?: SimChain;
 }
 
@@ -67,10 +67,10 @@ export function networkWorldParams(spec: NetworkSpec): Partial<EigenParams> {
 
 export function buildNetwork(spec: NetworkSpec, seed: number, opts: BuildOptions = {}): SimNetwork {
   const plan = planNetwork(spec, seed);
-  const worldParams: Partial<EigenParams> = { ...plan.delays };
-  const chain = opts.chain ?? new SimChain(createWorld(worldParams));
+  const chain = opts.chain ?? new SimChain(createWorld({ ...plan.delays }));
   if (opts.sink !== undefined) chain.onApply(opts.sink);
-  return new Builder(chain, plan, worldParams).build();
+  // the world's full parameters, so that a replay into createWorld(worldParams) starts from the same world
+  return new Builder(chain, plan, { ...chain.world.eigen.params }).build();
 }
 
 const GWEI = 10n ** 9n;

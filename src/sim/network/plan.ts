@@ -236,7 +236,9 @@ function planPreset(p: ResolvedPreset, seed: number): NetworkPlan {
     chosen.forEach((o, i) => {
       lrtStake[o] = lrtStake[o]! + (d * bps[i]!) / 10_000;
     });
-    const poolWeth = share(deposits[j]!, p.poolDepth * prof.relDepth);
+    // at least 1 WETH deep, so that every LRT of a preset with poolDepth > 0 has its pool (and its DEX oracle)
+    const depth = share(deposits[j]!, p.poolDepth * prof.relDepth);
+    const poolWeth = p.poolDepth > 0 && depth < WAD ? WAD : depth;
     return {
       id,
       kind,

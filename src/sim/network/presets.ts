@@ -331,9 +331,17 @@ export function resolvePreset(name: PresetName, params: PresetParams = {}): Reso
   require(p.totalRestaked >= 1_000n * ETH, "InvalidNetwork", "totalRestaked must be at least 1,000 ETH");
   require(new Set(p.lrts).size === p.lrts.length, "InvalidNetwork", "lrts must not repeat");
   for (const id of p.lrts) require(p.lrtProfiles[id] !== undefined, "InvalidNetwork", `unknown LRT ${id}`);
-  require(p.lrts.length > 0 || p.lrtShare === 0, "InvalidNetwork", "lrtShare > 0 needs at least one LRT");
+  require(p.lrts.length > 0
+    ? p.lrtShare > 0
+    : p.lrtShare === 0, "InvalidNetwork", "LRTs need lrtShare > 0, and lrtShare > 0 needs an LRT");
   require(p.lrtHolders >= p.lrts.length || p.lrtShare === 0, "InvalidNetwork", "at least one holder per LRT");
   require(p.stakers > 0 || p.lrtShare === 1, "InvalidNetwork", "lrtShare < 1 needs direct stakers");
+  // every deposit at least the smallest one (a tenth of an ETH of room each)
+  const minEth = BigInt(Math.ceil(p.minDeposit * 10)) * (ETH / 10n);
+  const lrtEth = (p.totalRestaked * BigInt(Math.round(p.lrtShare * 1e9))) / 1_000_000_000n;
+  require(lrtEth >= minEth * BigInt(p.lrtHolders) * 2n &&
+    p.totalRestaked - lrtEth >=
+      minEth * BigInt(p.stakers), "InvalidNetwork", "totalRestaked is too small for that many stakers and holders");
   require(p.loopers === 0 ||
     (p.poolDepth > 0 &&
       lendingLayout(p).venues.length >

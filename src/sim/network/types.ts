@@ -55,7 +55,7 @@ export interface SimNetwork {
    * (`marketWeth`). LRT assets the gateway mints in the markets are backed by LRT-layer tokens, so not counted.
    */
   injected: { eth: bigint; marketWeth: bigint };
-  /** the core parameters (delays) the world was created with: replay a recorded build into createWorld(worldParams) */
+  /** the core parameters the world was created with (delays, admin, reporter): replay into createWorld(worldParams) */
   worldParams: Partial<EigenParams>;
   beaconReporter: Address;
   /** the LSTs (stETH, rETH, cbETH) and their core strategies */
