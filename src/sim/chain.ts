@@ -58,11 +58,47 @@ export class SimChain {
   apply(caller: Address, command: WorldCommand): Record<string, unknown> {
     const r = executeWorld(this.world, this.ctx(caller), command);
     this.applied++;
-    if (this.sinks.length > 0) {
+    if (this.buffer !== null) this.buffer.push({ block: this.block, timestamp: this.timestamp, caller, command });
+    else if (this.sinks.length > 0) {
       const e: SimEntry = { block: this.block, timestamp: this.timestamp, caller, command };
       for (const s of this.sinks) s(e);
     }
     return r.result;
+  }
+
+  private buffer: SimEntry[] | null = null;
+
+  /**
+   * Runs several commands as one: if any reverts, all are rolled back (one journal mark), none reaches the sinks,
+   * and the revert is counted; returns null then. An agent's multi-command move (wrap, cross the gateway, swap) is
+   * all-or-nothing, as one transaction through a router would be.
+   */
+  atomic<T>(label: string, fn: () => T): T | null {
+    const journal = this.world.eigen.journal;
+    const outer = this.buffer;
+    const mine: SimEntry[] = [];
+    this.buffer = mine;
+    const applied = this.applied;
+    const mark = journal.begin();
+    try {
+      const out = fn();
+      journal.commit();
+      this.buffer = outer;
+      for (const e of mine) {
+        if (outer !== null) outer.push(e);
+        else for (const s of this.sinks) s(e);
+      }
+      return out;
+    } catch (e) {
+      journal.rollback(mark);
+      this.buffer = outer;
+      this.applied = applied;
+      if (!isProtocolError(e)) throw e;
+      this.reverted++;
+      const code = `${label}:${e.code}`;
+      this.revertCodes.set(code, (this.revertCodes.get(code) ?? 0) + 1);
+      return null;
+    }
   }
 
   /** Applies a command an agent chose; a protocol revert is counted and returns null (state unchanged). */

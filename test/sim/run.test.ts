@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { WAD } from "../../src/core/shared/math.ts";
-import { slashEvents, scenarioOf, NO_SLASH } from "../../src/risk/exposureCore.ts";
+import { NO_SLASH, scenarioOf, slashEvents } from "../../src/risk/exposureCore.ts";
 import { LrtModel, unitValue } from "../../src/risk/exposureLrt.ts";
 import { buildNetwork } from "../../src/sim/network/build.ts";
 import { RunContext } from "../../src/sim/run/context.ts";
@@ -48,12 +48,32 @@ const busy = (): Scenario =>
   });
 
 describe("simulate", () => {
+  it("a depeg shock without arbitrageurs brings the pool to the target price, and panic selling deepens it", async () => {
+    const calm = await simulate(
+      scenario({
+        timeline: [{ at: 5, event: "depeg", lrt: "ezeth", toPrice: 0.9 }],
+        run: { blocks: 50, step: 10, security: false, checkConservation: true },
+      }),
+    );
+    expect(calm.summary.lrts.ezeth?.maxDepeg).toBeCloseTo(0.1, 3);
+    const panic = await simulate(
+      scenario({
+        timeline: [{ at: 5, event: "depeg", lrt: "ezeth", toPrice: 0.9 }],
+        run: { blocks: 50, step: 10, security: false, checkConservation: true },
+        agents: { fearfulStakers: { threshold: 0.05, perStep: 0.2, action: "sell" } },
+      }),
+    );
+    expect(panic.summary.lrts.ezeth?.maxDepeg).toBeGreaterThan(0.2);
+  }, 60_000);
+
   it("conserves ETH and every market asset at every step, through every event type and agent", async () => {
     const r = await simulate(busy());
     expect(r.series.length).toBe(24);
     expect(BigInt(r.summary.slashed)).toBeGreaterThan(0n);
     expect(BigInt(r.summary.stolen)).toBeGreaterThan(0n);
-    expect(r.summary.lrts.ezeth?.maxDepeg).toBeGreaterThan(0.05);
+    // the arbitrageurs buy the dip back to within their minimum discount
+    expect(r.summary.lrts.ezeth?.maxDepeg).toBeGreaterThan(0.009);
+    expect(r.summary.liquidations).toBeGreaterThan(0);
     expect(BigInt(r.summary.lrts.rseth?.maxBridgeGap ?? "0")).toBe(20n * E18);
   }, 120_000);
 
@@ -87,7 +107,8 @@ describe("simulate", () => {
     );
     const slashedOps = new Set<string>();
     const off = net.chain.onApply((e) => {
-      if (e.command.layer === "eigen" && e.command.command.type === "slashOperator") slashedOps.add(e.command.command.operator);
+      if (e.command.layer === "eigen" && e.command.command.type === "slashOperator")
+        slashedOps.add(e.command.command.operator);
     });
     applyEvent(rc, { at: 0, event: "fault", fault: "doubleSign", client });
     off();

@@ -1,17 +1,18 @@
-import { sharesToAsset } from "../../core/eigenlayer/neutral.ts";
-import * as views from "../../core/eigenlayer/views.ts";
-import type { Address } from "../../core/eigenlayer/state.ts";
 import { NATIVE_ETH } from "../../core/eigenlayer/eigenPodManager.ts";
+import { sharesToAsset } from "../../core/eigenlayer/neutral.ts";
+import { BEACON_CHAIN_ETH_STRATEGY } from "../../core/eigenlayer/params.ts";
+import type { Address } from "../../core/eigenlayer/state.ts";
+import * as views from "../../core/eigenlayer/views.ts";
 import { WAD } from "../../core/shared/math.ts";
 import { getLrt } from "../../lrt/context.ts";
 import { cooldown as renzoCooldown } from "../../lrt/renzo.ts";
-import * as lrtViews from "../../lrt/views.ts";
 import { livePrice } from "../../lrt/valuation.ts";
+import * as lrtViews from "../../lrt/views.ts";
 import * as aave from "../../markets/aave.ts";
 import { planLiquidations } from "../../markets/liquidator.ts";
 import * as morpho from "../../markets/morpho.ts";
-import { fromMarket, toMarket } from "../network/gateway.ts";
-import type { SimLrt, SimLooper } from "../network/types.ts";
+import { fromMarket, movableToMarket, toMarket } from "../network/gateway.ts";
+import type { SimLooper, SimLrt } from "../network/types.ts";
 import type { RunContext } from "./context.ts";
 import {
   depegDepth,
@@ -110,6 +111,8 @@ function refill(rc: RunContext, l: SimLrt): void {
   let restaked = 0n;
   rec.delegators.forEach((d, i) => {
     for (const st of views.stakerStrategies(s, d.address)) {
+      // native restaked ETH leaves only through validator exits, which the run does not model
+      if (st === BEACON_CHAIN_ETH_STRATEGY) continue;
       const shares = views.withdrawableShares(s, d.address, st);
       const deposit = views.depositSharesOf(s, d.address, st);
       if (shares === 0n || deposit === 0n) continue;
@@ -150,6 +153,10 @@ export function claimants(rc: RunContext): void {
     const req = chain.world.lrt.requests.get(`${r.lrt}|${r.id}`);
     if (req === undefined || req.status === "claimed" || req.status === "invalid") continue;
     const rec = getLrt(w, r.lrt);
+    if (rec.paused !== 0n) {
+      keep.push(r);
+      continue;
+    }
     const claimable =
       rec.protocol === "renzo"
         ? chain.timestamp >= req.requestedAt + renzoCooldown(rec)
@@ -271,7 +278,8 @@ export function arbitrageurs(rc: RunContext): void {
   const chain = net.chain;
   const want = BigInt(Math.round(cfg.minDiscount * 1e9)) * 10n ** 9n;
   for (const l of net.lrts) {
-    if (l.pool === undefined) continue;
+    const pool = l.pool;
+    if (pool === undefined) continue;
     const rate = lrtRate(net, l.id);
     const limit = (rate * (WAD - want)) / WAD; // the most it pays per unit
     for (const arb of net.accounts.arbitrageurs) {
@@ -279,25 +287,27 @@ export function arbitrageurs(rc: RunContext): void {
       if (price === undefined || price > limit) break;
       const cash = wethBalance(net, arb);
       if (cash === 0n) continue;
-      // the largest chunk (halving) whose average price stays under the limit
+      // the largest chunk (halving) after which the pool's price is still under the limit: buying past it would
+      // pay more than the queue gives back
       let size = cash;
       let out = 0n;
-      for (let i = 0; i < 12 && size > 0n; i++, size /= 2n) {
-        out = quoteBuy(net, l.pool, l.marketAsset, size);
-        if (out > 0n && (size * WAD) / out <= limit) break;
+      for (let i = 0; i < 16 && size > 0n; i++, size /= 2n) {
+        const q = quoteBuy(net, pool, l.marketAsset, size);
+        out = q.out;
+        if (out > 0n && q.priceAfter > 0n && q.priceAfter <= limit) break;
         out = 0n;
       }
       if (out === 0n || size === 0n) continue;
-      const before = marketBalance(net, l.marketAsset, arb);
-      if (
-        chain.try(arb, {
+      const moved = chain.atomic("arbitrage", () => {
+        const before = marketBalance(net, l.marketAsset, arb);
+        chain.apply(arb, {
           layer: "market",
-          command: { type: "swap", pool: l.pool, assetIn: net.weth, assetOut: l.marketAsset, amountIn: size, minAmountOut: 0n },
-        }) === null
-      )
-        continue;
-      const bought = marketBalance(net, l.marketAsset, arb) - before;
-      fromMarket(net, arb, l.id, bought);
+          command: { type: "swap", pool, assetIn: net.weth, assetOut: l.marketAsset, amountIn: size, minAmountOut: 0n },
+        });
+        fromMarket(net, arb, l.id, marketBalance(net, l.marketAsset, arb) - before);
+        return true;
+      });
+      if (moved === null) continue;
       requestExit(rc, arb, l.id, unitsOf(net, l.id, arb));
     }
   }
@@ -327,13 +337,24 @@ export function fearfulHolders(rc: RunContext): void {
         requestExit(rc, holder, l.id, units);
         continue;
       }
-      toMarket(net, holder, l.id, units);
-      const held = marketBalance(net, l.marketAsset, holder);
-      chain.try(holder, {
-        layer: "market",
-        command: { type: "swap", pool: l.pool, assetIn: l.marketAsset, assetOut: net.weth, amountIn: held, minAmountOut: 0n },
+      const pool = l.pool;
+      chain.atomic("panicSell", () => {
+        const amount = movableToMarket(chain, holder, l.id);
+        if (amount === 0n) return false;
+        toMarket(net, holder, l.id, amount);
+        chain.apply(holder, {
+          layer: "market",
+          command: {
+            type: "swap",
+            pool,
+            assetIn: l.marketAsset,
+            assetOut: net.weth,
+            amountIn: amount,
+            minAmountOut: 0n,
+          },
+        });
+        return true;
       });
     }
   }
 }
-

@@ -1,8 +1,8 @@
 import { NATIVE_ETH } from "../../core/eigenlayer/eigenPodManager.ts";
 import { DEFAULT_BURN_ADDRESS } from "../../core/eigenlayer/params.ts";
 import { InvariantViolation } from "../../core/shared/errors.ts";
-import { getLrt, tokenBalance } from "../../lrt/context.ts";
 import { bridgeSymbol } from "../../lrt/bridge.ts";
+import { getLrt, tokenBalance } from "../../lrt/context.ts";
 import type { MarketState } from "../../markets/state.ts";
 import type { SimEntry } from "../chain.ts";
 import type { SimNetwork } from "../network/types.ts";
@@ -66,7 +66,8 @@ export class MintTally {
 
   sink = (e: SimEntry): void => {
     const c = e.command;
-    if (c.layer === "eigen" && c.command.type === "mint" && c.command.token === NATIVE_ETH) this.eth += c.command.amount;
+    if (c.layer === "eigen" && c.command.type === "mint" && c.command.token === NATIVE_ETH)
+      this.eth += c.command.amount;
     if (c.layer === "market" && c.command.type === "mint") {
       this.market.set(c.command.asset, (this.market.get(c.command.asset) ?? 0n) + c.command.amount);
     }
@@ -89,15 +90,22 @@ export function assertConservation(net: SimNetwork, start: Ledgers, minted: Mint
   for (const a of [...assets].sort()) {
     const want = (start.market.get(a) ?? 0n) + (minted.market.get(a) ?? 0n);
     const got = now.market.get(a) ?? 0n;
-    if (got !== want) throw new InvariantViolation(`market custody of ${a} ≠ start + minted`, { block, asset: a, got, want });
+    if (got !== want)
+      throw new InvariantViolation(`market custody of ${a} ≠ start + minted`, { block, asset: a, got, want });
   }
   const lw = { eigen: net.chain.world.eigen, lrt: net.chain.world.lrt };
   for (const l of net.lrts) {
-    const outside = (now.market.get(l.marketAsset) ?? 0n) - (net.chain.world.markets.balances.get(`${l.marketAsset}|${net.gateway}`) ?? 0n);
+    const outside =
+      (now.market.get(l.marketAsset) ?? 0n) -
+      (net.chain.world.markets.balances.get(`${l.marketAsset}|${net.gateway}`) ?? 0n);
     const rec = getLrt(lw, l.id);
     const held = tokenBalance(lw, l.id, bridgeSymbol(rec), net.gateway);
     if (outside !== held) {
-      throw new InvariantViolation(`${l.marketAsset} in the markets ≠ ${l.id} held by the gateway`, { block, outside, held });
+      throw new InvariantViolation(`${l.marketAsset} in the markets ≠ ${l.id} held by the gateway`, {
+        block,
+        outside,
+        held,
+      });
     }
   }
 }

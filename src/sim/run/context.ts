@@ -3,8 +3,8 @@ import { xoroshiro128plus } from "pure-rand/generator/XoroShiro";
 import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
 import type { Address } from "../../core/eigenlayer/state.ts";
 import type { SimNetwork } from "../network/types.ts";
-import type { OpenRequest } from "./agents.ts";
 import { DEFAULT_SLASH_POLICY, type FaultType, type Scenario } from "../scenario/types.ts";
+import type { OpenRequest } from "./agents.ts";
 
 /** A fraction as WAD, exactly for decimal inputs (0.03 → 3e16): floats never reach the engine unrounded. */
 export function fractionWad(f: number): bigint {
@@ -106,7 +106,9 @@ export class RunContext {
   remaining(lrt: string): Address[] {
     let l = this.left.get(lrt);
     if (l === undefined) {
-      l = this.net.lrtHolders.filter((h) => h.lrt === lrt && !this.exited.has(`${lrt}|${h.address}`)).map((h) => h.address);
+      l = this.net.lrtHolders
+        .filter((h) => h.lrt === lrt && !this.exited.has(`${lrt}|${h.address}`))
+        .map((h) => h.address);
       this.left.set(lrt, l);
     }
     return l;

@@ -1,7 +1,7 @@
-import { BEACON_CHAIN_ETH_STRATEGY } from "../../core/eigenlayer/params.ts";
-import type { Address } from "../../core/eigenlayer/state.ts";
 import * as dm from "../../core/eigenlayer/delegationManager.ts";
 import { NATIVE_ETH } from "../../core/eigenlayer/eigenPodManager.ts";
+import { BEACON_CHAIN_ETH_STRATEGY } from "../../core/eigenlayer/params.ts";
+import type { Address } from "../../core/eigenlayer/state.ts";
 import { balanceOf } from "../../core/eigenlayer/tokens.ts";
 import { WAD } from "../../core/shared/math.ts";
 import { getLrt } from "../../lrt/context.ts";
@@ -9,20 +9,13 @@ import { ALL_PAUSE_FLAGS, L1 } from "../../lrt/state.ts";
 import { livePrice } from "../../lrt/valuation.ts";
 import { nav as lrtNav } from "../../lrt/views.ts";
 import * as aave from "../../markets/aave.ts";
-import { quoteSwap } from "../../markets/pools.ts";
 import { price as oraclePrice } from "../../markets/oracles.ts";
-import { toMarket } from "../network/gateway.ts";
+import { quoteSwap } from "../../markets/pools.ts";
+import { movableToMarket, toMarket } from "../network/gateway.ts";
 import type { SimLrt } from "../network/types.ts";
 import type { OperatorSelector, TimelineEvent } from "../scenario/types.ts";
 import type { RunContext } from "./context.ts";
-import {
-  lrtRate,
-  marketBalance,
-  marketCtx,
-  requestAmountOf,
-  unitsOf,
-  unitsValue,
-} from "./read.ts";
+import { lrtRate, marketBalance, marketCtx, requestAmountOf, unitsOf, unitsValue } from "./read.ts";
 import { avsSlash, measured, serves } from "./slash.ts";
 
 /** The timeline: each event becomes real commands on the world, at its block. */
@@ -80,7 +73,12 @@ export function applyEvent(rc: RunContext, ev: TimelineEvent): void {
         if (take === 0n) continue;
         // a compromised contract moves what it holds: the protocol's books still count it
         const navBefore = navOf(rc, ev.lrt);
-        if (chain.try(pool, { layer: "eigen", command: { type: "transfer", token: asset, to: net.accounts.attacker, amount: take } })) {
+        if (
+          chain.try(pool, {
+            layer: "eigen",
+            command: { type: "transfer", token: asset, to: net.accounts.attacker, amount: take },
+          })
+        ) {
           const value = (take * livePrice(w, asset)) / WAD;
           rc.stolen += value;
           const d = navBefore - navOf(rc, ev.lrt);
@@ -118,7 +116,10 @@ export function applyEvent(rc: RunContext, ev: TimelineEvent): void {
     case "oracle": {
       const admin = net.accounts.riskAdmin;
       if (ev.action === "set") {
-        chain.try(admin, { layer: "market", command: { type: "setOraclePrice", oracle: ev.oracle, price: ev.price ?? 0n } });
+        chain.try(admin, {
+          layer: "market",
+          command: { type: "setOraclePrice", oracle: ev.oracle, price: ev.price ?? 0n },
+        });
       } else {
         chain.try(admin, {
           layer: "market",
@@ -171,8 +172,10 @@ export function applyEvent(rc: RunContext, ev: TimelineEvent): void {
 
 function navOf(rc: RunContext, lrt: string): bigint {
   const chain = rc.net.chain;
-  return lrtNav({ eigen: chain.world.eigen, lrt: chain.world.lrt }, lrt, { block: chain.block, timestamp: chain.timestamp })
-    .nav;
+  return lrtNav({ eigen: chain.world.eigen, lrt: chain.world.lrt }, lrt, {
+    block: chain.block,
+    timestamp: chain.timestamp,
+  }).nav;
 }
 
 /**
@@ -184,9 +187,7 @@ function beaconSlash(rc: RunContext, lrt: string | undefined, count: number, pen
   const chain = rc.net.chain;
   const s = chain.world.eigen;
   const owners = new Set<string>(
-    lrt === undefined
-      ? [...s.pods.keys()]
-      : getLrt(chain.world, lrt).delegators.map((d) => d.address),
+    lrt === undefined ? [...s.pods.keys()] : getLrt(chain.world, lrt).delegators.map((d) => d.address),
   );
   const candidates: { owner: Address; index: bigint; gwei: bigint }[] = [];
   for (const [key, v] of s.validators.entries()) {
@@ -212,12 +213,18 @@ function beaconSlash(rc: RunContext, lrt: string | undefined, count: number, pen
     for (const [key, v] of s.validators.entries()) {
       if (!key.startsWith(`${owner}|`) || v.status !== "ACTIVE") continue;
       const cut = indices.has(v.index) ? penaltyGwei : 0n;
-      balances.push({ validatorIndex: v.index, balanceGwei: v.restakedBalanceGwei > cut ? v.restakedBalanceGwei - cut : 0n });
+      balances.push({
+        validatorIndex: v.index,
+        balanceGwei: v.restakedBalanceGwei > cut ? v.restakedBalanceGwei - cut : 0n,
+      });
     }
     balances.sort((a, b) => (a.validatorIndex < b.validatorIndex ? -1 : 1));
     const first = [...indices].sort((a, b) => (a < b ? -1 : 1))[0] as bigint;
     measured(rc, operator === null ? [] : [operator], [BEACON_CHAIN_ETH_STRATEGY], () => {
-      const started = chain.try(reporter, { layer: "eigen", command: { type: "verifyStaleBalance", podOwner: owner, validatorIndex: first } });
+      const started = chain.try(reporter, {
+        layer: "eigen",
+        command: { type: "verifyStaleBalance", podOwner: owner, validatorIndex: first },
+      });
       if (started === null) {
         rc.notes.push(`beaconSlash: could not start a checkpoint for ${owner}`);
         return;
@@ -265,16 +272,20 @@ function depegShock(rc: RunContext, l: SimLrt, amount: bigint | undefined, toPri
   if (have < units) {
     const need = units - have;
     const eth = unitsValue(net, l.id, need) + unitsValue(net, l.id, need) / 100n + WAD;
-    chain.apply(chain.world.eigen.params.admin, { layer: "eigen", command: { type: "mint", token: NATIVE_ETH, to: seller, amount: eth } });
+    chain.apply(chain.world.eigen.params.admin, {
+      layer: "eigen",
+      command: { type: "mint", token: NATIVE_ETH, to: seller, amount: eth },
+    });
     rc.injected += eth;
-    const before = unitsOf(net, l.id, seller);
-    const dep = chain.try(seller, { layer: "lrt", command: { type: "deposit", lrt: l.id, asset: NATIVE_ETH, amount: eth } });
-    if (dep === null) {
+    const ok = chain.atomic("depegSeller", () => {
+      chain.apply(seller, { layer: "lrt", command: { type: "deposit", lrt: l.id, asset: NATIVE_ETH, amount: eth } });
+      toMarket(net, seller, l.id, movableToMarket(chain, seller, l.id));
+      return true;
+    });
+    if (ok === null) {
       rc.notes.push(`depeg: deposits into ${l.id} failed; the seller could not get tokens`);
       return;
     }
-    const got = unitsOf(net, l.id, seller) - before;
-    toMarket(net, seller, l.id, got);
   }
   const sell = marketBalance(net, l.marketAsset, seller);
   const qty = sell < units ? sell : units;
@@ -304,8 +315,11 @@ function attackerBorrows(rc: RunContext, l: SimLrt, units: bigint, hf: number): 
     rc.notes.push(`bridgeMint: ${l.marketAsset} is not listed on the lending pool; the attacker keeps the tokens`);
     return;
   }
-  toMarket(net, attacker, l.id, units);
   const s = chain.world.markets;
+  if (chain.atomic("attackerToMarket", () => toMarket(net, attacker, l.id, units)) === null) {
+    rc.notes.push("bridgeMint: the attacker could not move the tokens to the markets");
+    return;
+  }
   for (const [id, cat] of [...s.eModes.entries()].sort((a, b) => Number(a[0]) - Number(b[0]))) {
     if (cat.collateralAssets.includes(l.marketAsset) && cat.borrowableAssets.includes(net.weth)) {
       chain.try(attacker, { layer: "market", command: { type: "aaveSetUserEMode", categoryId: Number(id) } });
@@ -313,7 +327,10 @@ function attackerBorrows(rc: RunContext, l: SimLrt, units: bigint, hf: number): 
     }
   }
   const held = marketBalance(net, l.marketAsset, attacker);
-  if (chain.try(attacker, { layer: "market", command: { type: "aaveSupply", asset: l.marketAsset, amount: held } }) === null) {
+  if (
+    chain.try(attacker, { layer: "market", command: { type: "aaveSupply", asset: l.marketAsset, amount: held } }) ===
+    null
+  ) {
     rc.notes.push(`bridgeMint: supplying ${l.marketAsset} was rejected (frozen, paused or capped)`);
     return;
   }
@@ -327,6 +344,9 @@ function attackerBorrows(rc: RunContext, l: SimLrt, units: bigint, hf: number): 
   const debtBase = (byHf < byLtv ? byHf : byLtv) - data.totalDebtBase;
   if (debtBase <= 0n) return;
   const amount = (debtBase * WAD) / wethPrice;
-  const borrowed = chain.try(attacker, { layer: "market", command: { type: "aaveBorrow", asset: net.weth, amount: (amount * 999n) / 1000n } });
+  const borrowed = chain.try(attacker, {
+    layer: "market",
+    command: { type: "aaveBorrow", asset: net.weth, amount: (amount * 999n) / 1000n },
+  });
   if (borrowed === null) rc.notes.push("bridgeMint: the attacker's borrow was rejected");
 }

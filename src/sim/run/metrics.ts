@@ -1,7 +1,8 @@
+import { isProtocolError } from "../../core/shared/errors.ts";
+import { UINT256_MAX, WAD } from "../../core/shared/math.ts";
 import { getLrt } from "../../lrt/context.ts";
 import * as aave from "../../markets/aave.ts";
 import * as morpho from "../../markets/morpho.ts";
-import { UINT256_MAX, WAD } from "../../core/shared/math.ts";
 import { badDebtView } from "../../markets/views.ts";
 import type { RunContext } from "./context.ts";
 import { bridgeGap, depegDepth, dexPrice, lrtRate, marketCtx } from "./read.ts";
@@ -21,16 +22,27 @@ export function healthFactors(rc: RunContext): bigint[] {
   const s = rc.net.chain.world.markets;
   const ctx = marketCtx(rc.net);
   const out: bigint[] = [];
+  // a position whose oracle cannot quote (a pool drained past convergence) has no health factor now: left out
   for (const u of s.aaveUsers.keys()) {
-    const d = aave.userAccountData(s, ctx, u);
-    if (d.totalDebtBase > 0n) out.push(d.healthFactor);
+    const d = readable(() => aave.userAccountData(s, ctx, u));
+    if (d !== null && d.totalDebtBase > 0n) out.push(d.healthFactor);
   }
   for (const [key, p] of s.morphoPositions.entries()) {
     if (p.borrowShares === 0n) continue;
     const m = morpho.marketOf(s, key.slice(0, key.indexOf("|")));
-    out.push(morpho.healthFactor(m, p, morpho.oraclePrice(s, ctx, m)));
+    const hf = readable(() => morpho.healthFactor(m, p, morpho.oraclePrice(s, ctx, m)));
+    if (hf !== null) out.push(hf);
   }
   return out;
+}
+
+function readable<T>(f: () => T): T | null {
+  try {
+    return f();
+  } catch (e) {
+    if (isProtocolError(e)) return null;
+    throw e;
+  }
 }
 
 /** Bad debt so far, in ETH (the lending markets lend WETH; other debt assets are valued 1:1 only if ETH-like). */

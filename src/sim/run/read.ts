@@ -1,6 +1,7 @@
 import { NATIVE_ETH } from "../../core/eigenlayer/eigenPodManager.ts";
 import { sharesToAsset } from "../../core/eigenlayer/neutral.ts";
 import type { Address } from "../../core/eigenlayer/state.ts";
+import { isProtocolError } from "../../core/shared/errors.ts";
 import { WAD } from "../../core/shared/math.ts";
 import { bridgeSymbol, supplyByChain } from "../../lrt/bridge.ts";
 import { getLrt, tokenBalance } from "../../lrt/context.ts";
@@ -33,7 +34,15 @@ export function lrtRate(net: SimNetwork, lrt: string): bigint {
 export function dexPrice(net: SimNetwork, lrt: string): bigint | undefined {
   const l = net.lrts.find((x) => x.id === lrt);
   if (l?.pool === undefined) return undefined;
-  const v = mviews.poolView(net.chain.world.markets, l.pool, net.chain.timestamp);
+  let v: mviews.PoolView | undefined;
+  try {
+    v = mviews.poolView(net.chain.world.markets, l.pool, net.chain.timestamp);
+  } catch (e) {
+    // a pool drained so far that its invariant no longer converges quotes nothing, as Curve's would revert: the
+    // LRT has no bid there
+    if (isProtocolError(e)) return 0n;
+    throw e;
+  }
   const p = v?.prices.find((q) => q.asset === l.marketAsset && q.quote === net.weth);
   if (p !== undefined) return p.price;
   // the pool lists WETH first: invert
@@ -84,12 +93,22 @@ export function bridgeToken(net: SimNetwork, lrt: string): string {
   return bridgeSymbol(getLrt(lw(net), lrt));
 }
 
-/** Market LRT units a WETH amount buys now (0 when the swap would revert). */
-export function quoteBuy(net: SimNetwork, pool: string, lrtAsset: string, wethIn: bigint): bigint {
+/**
+ * Market LRT units a WETH amount buys now, and the pool's price of the LRT in WETH after it (WAD); zeros when the
+ * swap would revert.
+ */
+export function quoteBuy(
+  net: SimNetwork,
+  pool: string,
+  lrtAsset: string,
+  wethIn: bigint,
+): { out: bigint; priceAfter: bigint } {
   try {
-    return quoteSwap(net.chain.world.markets, pool, net.weth, lrtAsset, wethIn, net.chain.timestamp).amountOut;
+    const q = quoteSwap(net.chain.world.markets, pool, net.weth, lrtAsset, wethIn, net.chain.timestamp);
+    // spotAfter prices WETH in the LRT: invert
+    return { out: q.amountOut, priceAfter: q.spotAfter === 0n ? 0n : (WAD * WAD) / q.spotAfter };
   } catch {
-    return 0n;
+    return { out: 0n, priceAfter: 0n };
   }
 }
 

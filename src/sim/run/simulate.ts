@@ -1,3 +1,4 @@
+import { isProtocolError } from "../../core/shared/errors.ts";
 import { Rational } from "../../risk/rational.ts";
 import type { SimSink } from "../chain.ts";
 import { buildNetwork } from "../network/build.ts";
@@ -37,6 +38,31 @@ export interface RunResult {
   series: StepMetrics[];
 }
 
+const AGENTS: [string, (rc: RunContext) => void][] = [
+  ["keepers", keepers],
+  ["claimants", claimants],
+  ["liquidators", liquidators],
+  ["loopers", loopers],
+  ["arbitrageurs", arbitrageurs],
+  ["fearfulHolders", fearfulHolders],
+];
+
+/**
+ * Runs an agent; a protocol error from a read it made (an oracle over a pool too drained to quote, say) stops that
+ * agent for this step, as a keeper bot whose call reverts would, and is counted like a revert.
+ */
+function guard(rc: RunContext, name: string, agent: (rc: RunContext) => void): void {
+  try {
+    agent(rc);
+  } catch (e) {
+    if (!isProtocolError(e)) throw e;
+    const chain = rc.net.chain;
+    chain.reverted++;
+    const code = `agent.${name}:${e.code}`;
+    chain.revertCodes.set(code, (chain.revertCodes.get(code) ?? 0) + 1);
+  }
+}
+
 const NOT_COMPUTED: SecuritySummary = { gammaStar: null, secure: null, claim1: null, method: "not computed" };
 
 /**
@@ -61,7 +87,20 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const off = [chain.onApply(tally.sink)];
   if (opts.record !== undefined) off.push(chain.onApply(opts.record));
   try {
-    return await runPath(scenario, opts, { net, rc, tally, check, withSecurity, limit, applied0, reverted0, codes0, t0, t1, seed });
+    return await runPath(scenario, opts, {
+      net,
+      rc,
+      tally,
+      check,
+      withSecurity,
+      limit,
+      applied0,
+      reverted0,
+      codes0,
+      t0,
+      t1,
+      seed,
+    });
   } finally {
     for (const f of off) f();
   }
@@ -99,7 +138,10 @@ async function runPath(scenario: Scenario, opts: SimulateOptions, p: PathState):
   const arb = scenario.agents.arbitrageurs;
   if (arb !== undefined) {
     for (const a of net.accounts.arbitrageurs.slice(0, arb.count)) {
-      chain.apply(net.marketAdmin, { layer: "market", command: { type: "mint", asset: net.weth, to: a, amount: arb.capital } });
+      chain.apply(net.marketAdmin, {
+        layer: "market",
+        command: { type: "mint", asset: net.weth, to: a, amount: arb.capital },
+      });
       rc.injected += arb.capital;
     }
   }
@@ -112,7 +154,10 @@ async function runPath(scenario: Scenario, opts: SimulateOptions, p: PathState):
   let next = 0;
   const series: StepMetrics[] = [];
   const keep = opts.keepSeries ?? true;
-  const perLrt = new Map<string, { maxDepeg: number; depegBlocks: number; maxWaitBlocks: number; maxBridgeGap: bigint }>();
+  const perLrt = new Map<
+    string,
+    { maxDepeg: number; depegBlocks: number; maxWaitBlocks: number; maxBridgeGap: bigint }
+  >();
   let lastApplied = chain.applied;
   let lastReverted = chain.reverted;
 
@@ -129,12 +174,7 @@ async function runPath(scenario: Scenario, opts: SimulateOptions, p: PathState):
     rc.liquidationsStep = 0;
     rc.liquidatedValueStep = 0n;
     rc.waitsStep.clear();
-    keepers(rc);
-    claimants(rc);
-    liquidators(rc);
-    loopers(rc);
-    arbitrageurs(rc);
-    fearfulHolders(rc);
+    for (const [name, agent] of AGENTS) guard(rc, name, agent);
     rc.liquidations += rc.liquidationsStep;
     rc.liquidatedValue += rc.liquidatedValueStep;
     if (check && start !== null) assertConservation(net, start, tally, chain.block);

@@ -28,7 +28,12 @@ function operatorValue(rc: RunContext, operator: Address, strategies: readonly A
 }
 
 /** Runs `fn` (which slashes) and books the loss it caused by layer; returns the ETH slashed. */
-export function measured(rc: RunContext, operators: readonly Address[], strategies: readonly Address[], fn: () => void): bigint {
+export function measured(
+  rc: RunContext,
+  operators: readonly Address[],
+  strategies: readonly Address[],
+  fn: () => void,
+): bigint {
   const before = operators.map((o) => operatorValue(rc, o, strategies));
   const navBefore = lrtNavs(rc);
   fn();
@@ -99,4 +104,3 @@ export function avsSlash(
 export function serves(avs: SimAvs, operatorId: string): boolean {
   return avs.operatorSets.some((s) => s.operators.includes(operatorId));
 }
-
