@@ -32,7 +32,9 @@ export interface Ledgers {
 
 export function marketCustody(s: MarketState): Map<string, bigint> {
   const out = new Map<string, bigint>();
-  const add = (a: string, v: bigint) => out.set(a, (out.get(a) ?? 0n) + v);
+  const add = (a: string, v: bigint): void => {
+    out.set(a, (out.get(a) ?? 0n) + v);
+  };
   for (const [key, v] of s.balances.entries()) add(key.slice(0, key.indexOf("|")), v);
   for (const p of s.pools.values()) {
     if (p.kind === "stableswap") {
