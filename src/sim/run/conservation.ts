@@ -38,9 +38,13 @@ export function marketCustody(s: MarketState): Map<string, bigint> {
   for (const [key, v] of s.balances.entries()) add(key.slice(0, key.indexOf("|")), v);
   for (const p of s.pools.values()) {
     if (p.kind === "stableswap") {
-      p.assets.forEach((a, i) => add(a, (p.balances[i] ?? 0n) + (p.adminBalances[i] ?? 0n)));
+      p.assets.forEach((a, i) => {
+        add(a, (p.balances[i] ?? 0n) + (p.adminBalances[i] ?? 0n));
+      });
     } else {
-      p.assets.forEach((a, i) => add(a, p.reserves[i] ?? 0n));
+      p.assets.forEach((a, i) => {
+        add(a, p.reserves[i] ?? 0n);
+      });
     }
   }
   for (const r of s.reserves.values()) add(r.asset, r.virtualUnderlyingBalance);
