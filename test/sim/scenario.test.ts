@@ -5,6 +5,7 @@ import { networkNames } from "../../src/sim/network/names.ts";
 import type { NetworkNames } from "../../src/sim/network/types.ts";
 import { isScenarioError, type ScenarioError, type ScenarioErrorCode } from "../../src/sim/scenario/errors.ts";
 import { parseScenario } from "../../src/sim/scenario/parse.ts";
+import { EVENT_TYPES } from "../../src/sim/scenario/schema.ts";
 import type { NetworkSpec, Scenario } from "../../src/sim/scenario/types.ts";
 import { formatEth, Invalid, parseEth } from "../../src/sim/scenario/units.ts";
 
@@ -256,6 +257,24 @@ describe("the shipped example", () => {
     expect(Object.keys(s.agents).sort()).toEqual(
       ["arbitrageurs", "avsPolicies", "fearfulStakers", "liquidators", "loopers"].sort(),
     );
+  });
+});
+
+describe("docs/scenarios.md", () => {
+  it("has examples that parse: whole files, networks, and one event of each type", () => {
+    const md = readFileSync(new URL("../../docs/scenarios.md", import.meta.url), "utf8");
+    const blocks = [...md.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    const events = new Set<string>();
+    for (const b of blocks) {
+      let text = b;
+      if (b.startsWith("- ")) {
+        const timeline = b.split("\n").map((l) => `  ${l}`);
+        text = `name: doc\nnetwork: { preset: small }\nrun: { blocks: 1000 }\ntimeline:\n${timeline.join("\n")}`;
+      } else if (b.startsWith("network:")) text = `name: doc\nrun: { blocks: 10 }\n${b}`;
+      const s = parseScenario(text, { names: networkNames });
+      for (const e of s.timeline) events.add(e.event);
+    }
+    expect([...events].sort()).toEqual([...EVENT_TYPES].sort());
   });
 });
 
