@@ -5,6 +5,7 @@ import { registerLrtCommands } from "./lrt.ts";
 import { registerMarketCommands } from "./market.ts";
 import { registerRewardsCommands } from "./rewards.ts";
 import { registerRiskCommands } from "./risk.ts";
+import { registerSimCommands } from "./simulate.ts";
 
 /**
  * Every command's options and help. Implementations are imported when a command runs, so `--help` (and each
@@ -180,6 +181,8 @@ Examples:
   registerLrtCommands(program);
 
   registerRiskCommands(program);
+
+  registerSimCommands(program);
 
   program
     .command("conformance")
