@@ -5,7 +5,9 @@ import * as views from "../core/eigenlayer/views.ts";
 import { WAD } from "../core/shared/math.ts";
 import { prng } from "../sim/prng.ts";
 import { type DemoLayersSummary, demoLayerAccountNames, seedDemoLayers } from "./demoLayers.ts";
+import { demoRiskParams } from "./demoRisk.ts";
 import { type KeySource, Submitter, units } from "./demoSubmitter.ts";
+import { storeRiskParams } from "./http/riskParams.ts";
 import { devKey } from "./keys.ts";
 import type { Ledger } from "./ledger.ts";
 
@@ -492,6 +494,8 @@ export async function seedDemo(ledger: Ledger, keys: KeySource = devKey): Promis
   }
   // 10. the layers above the core: LSTs, LRTs, pools, lending markets and a few days of their history
   summary.layers = await seedDemoLayers(tx, ledger, keys, { manual });
+  // what corrupting each AVS is worth: not on chain, stored with the database for the security check
+  await storeRiskParams(ledger.store, demoRiskParams(keys, demoToken("USDC")));
   summary.pods += summary.layers.pods;
   summary.seeded = true;
   summary.transactions = tx.transactions;

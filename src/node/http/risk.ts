@@ -10,6 +10,7 @@ import { analyzeSecurity, type RiskModel } from "../../risk/security.ts";
 import type { Ledger } from "../ledger.ts";
 import { errors } from "./openapi.ts";
 import { sendError, sendJson } from "./respond.ts";
+import { storedRiskParams } from "./riskParams.ts";
 import { ErrorBody } from "./schemas.ts";
 
 /**
@@ -24,7 +25,10 @@ import { ErrorBody } from "./schemas.ts";
 
 export interface RiskRouteDeps {
   ledger: Ledger;
-  /** profits, thresholds and prices for GET requests (default: none, so every operator set is left out) */
+  /**
+   * profits, thresholds and prices for GET requests (default: those stored with the database, riskParams.ts; with
+   * none, every operator set is left out)
+   */
   params?: RiskParams;
   /** default time limit per request, ms */
   timeLimitMs?: number;
@@ -113,6 +117,7 @@ function badInput(c: Context, e: unknown): Response {
 export function registerRiskRoutes(app: OpenAPIHono, deps: RiskRouteDeps): void {
   const { ledger } = deps;
   const defaultLimit = deps.timeLimitMs ?? 5_000;
+  const nodeParams = async (): Promise<RiskParams | undefined> => deps.params ?? storedRiskParams(ledger.store);
   const neutral = async (): Promise<NeutralView> => {
     await ledger.committed();
     return eigenNeutralView(ledger.state, ledger.time.block);
@@ -139,7 +144,7 @@ export function registerRiskRoutes(app: OpenAPIHono, deps: RiskRouteDeps): void 
     let state: { block: string } | undefined;
     if (graph === undefined) {
       const view = await neutral();
-      const built = graphFromNeutral(view, input.params ?? deps.params ?? EMPTY_PARAMS);
+      const built = graphFromNeutral(view, input.params ?? (await nodeParams()) ?? EMPTY_PARAMS);
       graph = built.graph;
       state = { block: view.block.toString() };
       if (built.unpriced.length > 0) {
@@ -226,7 +231,7 @@ export function registerRiskRoutes(app: OpenAPIHono, deps: RiskRouteDeps): void 
   const concentrationHandler = async (c: Context, body: z.infer<typeof ConcentrationBody>) => {
     const view = await neutral();
     const report = concentration(view, {
-      params: body.params === undefined ? deps.params : parseRiskParams(body.params),
+      params: body.params === undefined ? await nodeParams() : parseRiskParams(body.params),
       entities: body.entities === undefined ? undefined : parseEntityMap(body.entities),
       lrt: body.lrt === undefined ? undefined : parseLrtHoldings(body.lrt),
     });

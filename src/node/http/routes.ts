@@ -6,6 +6,8 @@ import type { Ledger } from "../ledger.ts";
 import type { SignedTx } from "../tx.ts";
 import { ALL_COMMAND_NAMES } from "../wire.ts";
 import { registerLayerRoutes } from "./layers.ts";
+import { registerLrtPageRoutes } from "./lrtPages.ts";
+import { registerMarketHealthRoutes } from "./marketHealth.ts";
 import { ERROR_DESCRIPTIONS, errors, json } from "./openapi.ts";
 import { sendError, sendJson } from "./respond.ts";
 import { registerRewardsRoutes } from "./rewards.ts";
@@ -38,6 +40,7 @@ import {
   type TxEnvelope,
   WithdrawalsOut,
 } from "./schemas.ts";
+import { registerSecuritySummaryRoutes } from "./securitySummary.ts";
 import type { SlashIndex } from "./slashes.ts";
 import {
   allocationsView,
@@ -536,8 +539,12 @@ export function registerRoutes(app: OpenAPIHono, { ledger, slashes }: RouteDeps)
   );
 
   registerRewardsRoutes(app, { ledger });
+  // the dashboard's LRT, Markets and security-summary views
+  registerLrtPageRoutes(app, { ledger });
   registerLayerRoutes(app, { ledger });
+  registerMarketHealthRoutes(app, { ledger });
   registerRiskExposureRoutes(app, { ledger });
+  registerSecuritySummaryRoutes(app, { ledger });
 }
 
 function toSignedTx(env: TxEnvelope, params: Record<string, unknown>): SignedTx {
