@@ -124,6 +124,14 @@ describe("seedDemo", () => {
     expect(summary.queuedWithdrawals).toBeGreaterThanOrEqual(3);
     expect(log.some((e) => (e.tx as { command: string }).command === "advanceClock")).toBe(false);
     expect(events(log, "OperatorSlashed").length).toBe(1);
+    // the layers: with no time passing, only the reports that need none ran (Renzo's feeds, Kelp's price)
+    const reports = log
+      .map((e) => e.tx as { command: string; params: { lrt?: string } })
+      .filter((t) => t.command === "lrt.report")
+      .map((t) => t.params.lrt);
+    expect(new Set(reports)).toEqual(new Set(["ezeth", "rseth"]));
+    expect(summary.layers).toMatchObject({ lrts: 5, liquidations: 1, borrowers: 8 });
+    expect(ledger.world.markets.liquidations.get("all")).toHaveLength(1);
     expect(ledger.seq).toBe(log.length);
     await store.close();
   });
