@@ -156,6 +156,7 @@ agents:
 
   it("fills the defaults: seed 1, step 1, security on, no conservation check, no events, no agents", () => {
     const s = parse("name: bare\nnetwork: { preset: small }\nrun: { blocks: 10 }\n");
+    expect(parse("name: bare\nnetwork: { preset: small }\nrun: { blocks: 10 }\ntimeline:\nagents:\n")).toEqual(s);
     expect(s).toEqual({
       name: "bare",
       seed: 1,
@@ -725,6 +726,15 @@ const BAD: Bad[] = [
     column: "avs-9",
     path: 'agents.avsPolicies.overrides["avs-9"]',
     message: /^unknown AVS "avs-9"/,
+  },
+  {
+    name: "an override keyed __proto__ (not dropped in silence)",
+    text: withLine(BASE, 37, "      __proto__: { downtime: 0.1 }"),
+    code: "ScenarioSchema",
+    line: 37,
+    column: "{",
+    path: "agents.avsPolicies.overrides.__proto__",
+    message: /^"__proto__" is not an id$/,
   },
   {
     name: "the first of two bad references in document order",

@@ -350,6 +350,13 @@ export const AGENT_DEFAULTS = {
   loopers: { unwindBelowHf: 1.05 },
 } as const satisfies Required<Omit<AgentsSpec, "avsPolicies">>;
 
+/** zod's records drop a key named "__proto__" without a word: name it as the bad key it is */
+const noProtoKey = z.any().superRefine((v, ctx) => {
+  if (v !== null && typeof v === "object" && Object.hasOwn(v, "__proto__")) {
+    ctx.addIssue({ code: "custom", path: ["__proto__"], message: '"__proto__" is not an id' });
+  }
+});
+
 const D = AGENT_DEFAULTS;
 const agents = strict({
   fearfulStakers: section(
@@ -373,7 +380,7 @@ const agents = strict({
   avsPolicies: section(
     strict({
       default: slashPolicy.optional(),
-      overrides: z.record(z.string().regex(ID), slashPolicy).optional(),
+      overrides: noProtoKey.pipe(z.record(z.string().regex(ID), slashPolicy)).optional(),
     }),
   )
     .transform(
@@ -396,7 +403,7 @@ export const scenarioSchema = strict({
   seed: seed.default(DEFAULT_SEED),
   network,
   run,
-  timeline: z.array(timelineEvent).default([]),
+  timeline: z.preprocess((v) => (v === null ? [] : v), z.array(timelineEvent)).default([]),
   agents: section(agents).default({}),
 }).transform(
   (s): Scenario => ({
