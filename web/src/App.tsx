@@ -8,6 +8,7 @@ import { OperatorPage } from "./pages/OperatorPage.tsx";
 import { OperatorSetPage } from "./pages/OperatorSetPage.tsx";
 import { Overview } from "./pages/Overview.tsx";
 import { PositionPage } from "./pages/PositionPage.tsx";
+import { SimulationPage } from "./pages/SimulationPage.tsx";
 import { Link, paths, type Route, useNav, useRoute } from "./router.tsx";
 
 /** The providers every page needs: the API client, the query cache, the poll interval. */
@@ -43,6 +44,8 @@ function titleOf(route: Route): string {
       return `Operator set ${route.id} of ${route.avs}`;
     case "position":
       return route.address ? `Position ${route.address}` : "Position";
+    case "simulation":
+      return "Simulation lab";
     case "notFound":
       return "Not found";
   }
@@ -60,6 +63,8 @@ function Page({ route }: { route: Route }) {
       return <OperatorSetPage key={`${route.avs}/${route.id}`} avs={route.avs} id={route.id} />;
     case "position":
       return <PositionPage key={route.address ?? ""} address={route.address} />;
+    case "simulation":
+      return <SimulationPage />;
     case "notFound":
       return (
         <>
@@ -140,6 +145,7 @@ export function App() {
             <ul>
               {navItem(paths.overview(), "Overview", route.page === "overview")}
               {navItem(paths.position(), "Position", route.page === "position" && path === paths.position())}
+              {navItem(paths.simulation(), "Simulation", route.page === "simulation")}
             </ul>
           </nav>
           <LiveStatus />

@@ -6,6 +6,7 @@ export type Route =
   | { page: "avs"; address: string }
   | { page: "operatorSet"; avs: string; id: string }
   | { page: "position"; address: string | null }
+  | { page: "simulation" }
   | { page: "notFound"; path: string };
 
 const ADDR = "(0x[0-9a-fA-F]{40})";
@@ -20,6 +21,7 @@ export function parseRoute(path: string): Route {
   m = new RegExp(`^/avs/${ADDR}/sets/(0|[1-9]\\d{0,9})$`).exec(p);
   if (m) return { page: "operatorSet", avs: m[1]!.toLowerCase(), id: m[2]! };
   if (p === "/position") return { page: "position", address: null };
+  if (p === "/simulation") return { page: "simulation" };
   m = new RegExp(`^/position/${ADDR}$`).exec(p);
   if (m) return { page: "position", address: m[1]!.toLowerCase() };
   return { page: "notFound", path };
@@ -31,4 +33,5 @@ export const paths = {
   avs: (address: string) => `/avs/${address}`,
   operatorSet: (avs: string, id: string) => `/avs/${avs}/sets/${id}`,
   position: (address?: string) => (address === undefined ? "/position" : `/position/${address}`),
+  simulation: () => "/simulation",
 };

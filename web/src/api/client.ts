@@ -23,6 +23,8 @@ export class ApiError extends Error {
 export interface ApiClient {
   /** GET `/api<path>` and parse its JSON body; throws ApiError on any failure. */
   get<T>(path: string, signal?: AbortSignal): Promise<T>;
+  /** POST `body` as JSON to `/api<path>` (the simulation lab starts jobs this way); read-only clients leave it out. */
+  post?<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T>;
 }
 
 type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -32,26 +34,37 @@ function isErrorBody(v: unknown): v is ApiErrorBody {
 }
 
 export function httpClient(base = "/api", fetchImpl: FetchLike = (input, init) => fetch(input, init)): ApiClient {
+  async function request<T>(path: string, init: RequestInit, signal?: AbortSignal): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetchImpl(`${base}${path}`, {
+        ...init,
+        signal,
+        headers: { accept: "application/json", ...init.headers },
+      });
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      throw new ApiError(0, "NetworkError", "the node could not be reached");
+    }
+    let body: unknown;
+    try {
+      body = await res.json();
+    } catch {
+      throw new ApiError(res.status, res.ok ? "InvalidResponse" : `Http${res.status}`, "the node sent no JSON");
+    }
+    if (!res.ok) {
+      if (isErrorBody(body)) throw new ApiError(res.status, body.code, body.message, body.context);
+      throw new ApiError(res.status, `Http${res.status}`, "request failed");
+    }
+    return body as T;
+  }
   return {
-    async get<T>(path: string, signal?: AbortSignal): Promise<T> {
-      let res: Response;
-      try {
-        res = await fetchImpl(`${base}${path}`, { signal, headers: { accept: "application/json" } });
-      } catch (e) {
-        if (signal?.aborted) throw e;
-        throw new ApiError(0, "NetworkError", "the node could not be reached");
-      }
-      let body: unknown;
-      try {
-        body = await res.json();
-      } catch {
-        throw new ApiError(res.status, res.ok ? "InvalidResponse" : `Http${res.status}`, "the node sent no JSON");
-      }
-      if (!res.ok) {
-        if (isErrorBody(body)) throw new ApiError(res.status, body.code, body.message, body.context);
-        throw new ApiError(res.status, `Http${res.status}`, "request failed");
-      }
-      return body as T;
-    },
+    get: <T>(path: string, signal?: AbortSignal) => request<T>(path, {}, signal),
+    post: <T>(path: string, body: unknown, signal?: AbortSignal) =>
+      request<T>(
+        path,
+        { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } },
+        signal,
+      ),
   };
 }
