@@ -10,4 +10,5 @@ export {
 } from "./gateway.ts";
 export { marketAssetOf, morphoId, networkNames } from "./names.ts";
 export { PRESET_TABLES, resolvePreset } from "./presets.ts";
+export { networkShape } from "./stats.ts";
 export type * from "./types.ts";
