@@ -12,6 +12,7 @@ import { sendError, validationError } from "./http/respond.ts";
 import { registerRiskRoutes } from "./http/risk.ts";
 import { registerRoutes } from "./http/routes.ts";
 import { MAX_BATCH } from "./http/schemas.ts";
+import { registerSimRoutes, type SimRouteOptions } from "./http/sim.ts";
 import { SlashIndex } from "./http/slashes.ts";
 import type { Ledger } from "./ledger.ts";
 
@@ -35,6 +36,8 @@ export interface AppOptions {
   staticDir?: string;
   /** Where unexpected errors are reported (they reach clients only as a generic 500); default console.error. */
   logError?: (err: unknown, where: string) => void;
+  /** The simulation lab's job runner and shipped-scenario folder (http/sim.ts); defaults suit a node. */
+  sim?: SimRouteOptions;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -106,6 +109,7 @@ export function createApp(ledger: Ledger, opts: AppOptions = {}): OpenAPIHono {
 
   registerRoutes(app, { ledger, slashes: new SlashIndex(ledger.store) });
   registerRiskRoutes(app, { ledger });
+  registerSimRoutes(app, opts.sim);
 
   app.doc31("/api/openapi.json", API_INFO);
   app.doc31("/openapi.json", API_INFO);
