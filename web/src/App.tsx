@@ -4,6 +4,8 @@ import type { ApiClient } from "./api/client.ts";
 import { ApiContext, queryClientDefaults, useClock, useLiveHead } from "./api/hooks.ts";
 import { formatInt } from "./lib/format.ts";
 import { AvsPage } from "./pages/AvsPage.tsx";
+import { LrtListPage, LrtPage } from "./pages/LrtPage.tsx";
+import { MarketsPage } from "./pages/MarketsPage.tsx";
 import { OperatorPage } from "./pages/OperatorPage.tsx";
 import { OperatorSetPage } from "./pages/OperatorSetPage.tsx";
 import { Overview } from "./pages/Overview.tsx";
@@ -44,6 +46,12 @@ function titleOf(route: Route): string {
       return `Operator set ${route.id} of ${route.avs}`;
     case "position":
       return route.address ? `Position ${route.address}` : "Position";
+    case "lrts":
+      return "LRTs";
+    case "lrt":
+      return `LRT ${route.id}`;
+    case "markets":
+      return "Markets";
     case "simulation":
       return "Simulation lab";
     case "notFound":
@@ -63,6 +71,12 @@ function Page({ route }: { route: Route }) {
       return <OperatorSetPage key={`${route.avs}/${route.id}`} avs={route.avs} id={route.id} />;
     case "position":
       return <PositionPage key={route.address ?? ""} address={route.address} />;
+    case "lrts":
+      return <LrtListPage />;
+    case "lrt":
+      return <LrtPage key={route.id} id={route.id} />;
+    case "markets":
+      return <MarketsPage />;
     case "simulation":
       return <SimulationPage />;
     case "notFound":
@@ -144,6 +158,8 @@ export function App() {
           <nav aria-label="Main">
             <ul>
               {navItem(paths.overview(), "Overview", route.page === "overview")}
+              {navItem(paths.lrts(), "LRTs", route.page === "lrts" || route.page === "lrt")}
+              {navItem(paths.markets(), "Markets", route.page === "markets")}
               {navItem(paths.position(), "Position", route.page === "position" && path === paths.position())}
               {navItem(paths.simulation(), "Simulation", route.page === "simulation")}
             </ul>

@@ -6,6 +6,9 @@ export type Route =
   | { page: "avs"; address: string }
   | { page: "operatorSet"; avs: string; id: string }
   | { page: "position"; address: string | null }
+  | { page: "lrts" }
+  | { page: "lrt"; id: string }
+  | { page: "markets" }
   | { page: "simulation" }
   | { page: "notFound"; path: string };
 
@@ -22,6 +25,10 @@ export function parseRoute(path: string): Route {
   if (m) return { page: "operatorSet", avs: m[1]!.toLowerCase(), id: m[2]! };
   if (p === "/position") return { page: "position", address: null };
   if (p === "/simulation") return { page: "simulation" };
+  if (p === "/lrts") return { page: "lrts" };
+  m = /^\/lrts\/([a-z0-9][a-z0-9-]{0,31})$/.exec(p);
+  if (m) return { page: "lrt", id: m[1]! };
+  if (p === "/markets") return { page: "markets" };
   m = new RegExp(`^/position/${ADDR}$`).exec(p);
   if (m) return { page: "position", address: m[1]!.toLowerCase() };
   return { page: "notFound", path };
@@ -34,4 +41,7 @@ export const paths = {
   operatorSet: (avs: string, id: string) => `/avs/${avs}/sets/${id}`,
   position: (address?: string) => (address === undefined ? "/position" : `/position/${address}`),
   simulation: () => "/simulation",
+  lrts: () => "/lrts",
+  lrt: (id: string) => `/lrts/${id}`,
+  markets: () => "/markets",
 };

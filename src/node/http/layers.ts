@@ -15,7 +15,8 @@ import { AddressIn } from "./schemas.ts";
  * Views of the layers above the core, read from the ledger's world:
  *   GET /api/lrts                      every LRT: rate, NAV, supply, queue, pauses, the supply invariant
  *   GET /api/lrts/{id}                 one LRT in full: NAV, queue, liquidity buffer, supply by chain, look-through
- *   GET /api/markets                   pools with prices, lending reserves and markets, liquidations, bad debt
+ *   GET /api/markets                   assets (ids, decimals), pools with prices, lending reserves and markets,
+ *                                      liquidations
  *   GET /api/markets/positions/{address}  an account's lending positions: HF, liquidation price, leverage
  * Amounts are decimal strings (wei or the asset's base units); rates and prices are WAD-scaled.
  */
@@ -83,6 +84,7 @@ export function registerLayerRoutes(app: OpenAPIHono, { ledger }: { ledger: Ledg
     ((c: Context) => {
       const s = ledger.world.markets;
       return sendJson(c, {
+        assets: [...s.assets.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
         pools: marketViews.poolViews(s, ledger.time.timestamp),
         lending: marketViews.marketsView(s, marketCtx()),
         liquidations: marketViews.liquidationHistory(s),

@@ -15,6 +15,8 @@ import type {
   Withdrawals,
 } from "../../../web/src/api/types.ts";
 
+import { layerRoutes } from "./layerFixtures.ts";
+
 /**
  * A small, hand-checked network for component tests:
  * - strategies: stETH (1:1), USDC (6 decimals), native ETH;
@@ -421,6 +423,8 @@ export function fakeApi(overrides: [string, unknown | Route][] = []): ApiClient 
       "/stakers/",
       (p: string) => (p === `/stakers/${ADDR.staker}` ? staker() : { ...emptyStaker, address: p.slice(9) }),
     ],
+    // LRTs, markets and the security summary (layerFixtures.ts)
+    ...layerRoutes,
   ];
   const routes = [...overrides, ...defaults];
   const calls: string[] = [];

@@ -5,13 +5,23 @@ import { type ApiClient, ApiError } from "./client.ts";
 import type {
   Avs,
   AvsList,
+  Checklist,
   Clock,
   EventsPage,
+  LrtDetail,
+  LrtFees,
+  LrtHistory,
+  LrtHoldings,
+  LrtList,
+  LrtRequests,
+  MarketHealth,
+  Markets,
   Neutral,
   NodeParams,
   Operator,
   OperatorSet,
   Operators,
+  SecuritySummary,
   Slashes,
   Staker,
   Strategies,
@@ -79,6 +89,17 @@ export const useOperatorSet = (avs: string, id: string, futureBlock?: string) =>
     `/operator-sets/${q(avs)}/${q(id)}${futureBlock === undefined ? "" : `?futureBlock=${q(futureBlock)}`}`,
     { keepPrevious: futureBlock !== undefined },
   );
+
+export const useLrts = () => useApi<LrtList>("/lrts");
+export const useLrt = (id: string) => useApi<LrtDetail>(`/lrts/${q(id)}`);
+export const useLrtHistory = (id: string) => useApi<LrtHistory>(`/lrts/${q(id)}/history`);
+export const useLrtFees = (id: string) => useApi<LrtFees>(`/lrts/${q(id)}/fees`);
+export const useLrtRequests = (id: string) => useApi<LrtRequests>(`/lrts/${q(id)}/requests`);
+export const useLrtHoldings = (address: string) => useApi<LrtHoldings>(`/lrts/holdings/${q(address)}`);
+export const useMarkets = () => useApi<Markets>("/markets");
+export const useMarketHealth = () => useApi<MarketHealth>("/markets/health");
+export const useSecuritySummary = () => useApi<SecuritySummary>("/risk/summary");
+export const useChecklist = (lrt: string) => useApi<Checklist>(`/risk/checklist/${q(lrt)}`);
 
 export function useSlashes(filter: { operator?: string; avs?: string; operatorSetId?: string } = {}) {
   const params = new URLSearchParams();

@@ -283,3 +283,307 @@ export interface Neutral {
     }[];
   }[];
 }
+
+/* ------------------------------------------------------------------ LRTs (/api/lrts…) */
+
+export interface LrtSummary {
+  id: string;
+  protocol: string;
+  symbol: string;
+  wrappedSymbol: string | null;
+  /** ETH per 1e18 tokens (ether.fi: per weETH) */
+  rate: Int;
+  nav: Int;
+  supply: Int;
+  delegators: number;
+  queuePending: number;
+  paused: string[];
+  supplyInvariantHolds: boolean;
+  unbacked: Int;
+}
+
+export interface LrtList {
+  lrts: LrtSummary[];
+}
+
+export interface SupplyByChain {
+  lrt: string;
+  token: string;
+  chains: { chain: string; supply: Int; lockedInAdapter: Int }[];
+  canonicalL1: Int;
+  l2Total: Int;
+  inFlight: Int;
+  backed: Int;
+  unbacked: Int;
+  holds: boolean;
+}
+
+export interface LrtHoldingValue {
+  kind: string;
+  asset: string;
+  delegator?: string | null;
+  amount: Int;
+  value: Int;
+}
+
+export interface LrtDetail {
+  summary: LrtSummary;
+  nav: {
+    assets: LrtHoldingValue[];
+    totalAssets: Int;
+    totalLiabilities: Int;
+    nav: Int;
+    supply: Int;
+    navPerToken: Int;
+    rate: Int;
+    protocolValue: Int;
+  };
+  queue: { pending: number; finalized: number; invalid: number; nextRequestId: Int; lastFinalizedId: Int };
+  liquidity: {
+    assets: { asset: string; pool: Int; queue: Int; reserved: Int; available: Int }[];
+    lowWatermark?: Int;
+    instantRedeemable?: Int;
+  };
+  supplyByChain: SupplyByChain;
+  allocation: {
+    totalValue: Int;
+    delegators: {
+      index: number;
+      delegator: string;
+      operator: string;
+      delegatedTo: string | null;
+      weightBps: Int;
+      value: Int;
+      actualBps: Int;
+    }[];
+    operatorSets: { operator: string; serviceSet: string; strategy: string; value: Int; fractionWad: Int }[];
+  };
+}
+
+export interface LrtSample {
+  seq: number;
+  block: Int;
+  timestamp: Int;
+  rate: Int;
+  navPerToken: Int;
+  dexPrice: Int | null;
+  depegBps: number | null;
+}
+
+export interface LrtHistory {
+  lrt: string;
+  symbol: string;
+  market: { asset: string; pool: string; quote: string } | null;
+  capacity: number;
+  dropped: number;
+  from: number;
+  samples: LrtSample[];
+}
+
+export interface LrtFees {
+  lrt: string;
+  protocol: string;
+  symbol: string;
+  rate: Int;
+  fees: { key: string; label: string; bps: Int; description: string }[];
+  recipients: {
+    role: string;
+    address: string;
+    holdings: { token: string; chain: string; amount: Int; valueEth: Int }[];
+    totalEth: Int;
+  }[];
+  collectedEth: Int;
+}
+
+export type LrtRequestStatus = "pending" | "finalized" | "claimed" | "invalid";
+
+export interface LrtRequest {
+  id: Int;
+  owner: string;
+  asset: string;
+  assetSymbol: string;
+  shares: Int;
+  amountAtRequest: Int;
+  payout: Int;
+  payoutFixed: boolean;
+  status: LrtRequestStatus;
+  requestedBlock: Int;
+  requestedAt: Int;
+  finalizedAt: Int | null;
+  claimableAt: Int | null;
+  claimableAtBlock: Int | null;
+}
+
+export interface LrtRequests {
+  lrt: string;
+  protocol: string;
+  symbol: string;
+  process: string;
+  totals: {
+    pending: number;
+    finalized: number;
+    claimed: number;
+    invalid: number;
+    pendingPayout: Int;
+    finalizedOwed: Int;
+  };
+  requests: LrtRequest[];
+}
+
+export interface LrtHoldings {
+  address: string;
+  lrts: {
+    lrt: string;
+    protocol: string;
+    symbol: string;
+    tokens: { token: string; chain: string; amount: Int }[];
+    pendingRequests: number;
+    market: { asset: string; where: string; amount: Int }[];
+  }[];
+}
+
+/* ------------------------------------------------------------------ markets (/api/markets…) */
+
+export interface Pool {
+  id: string;
+  kind: "stableswap" | "constantProduct";
+  assets: string[];
+  balances: Int[];
+  totalSupply: Int;
+  amplification?: Int;
+  fee: Int;
+  adminFee: Int;
+  invariant: Int;
+  virtualPrice?: Int;
+  prices: { asset: string; quote: string; price: Int }[];
+}
+
+export interface Reserve {
+  asset: string;
+  oracle: string;
+  price: Int;
+  ltv: Int;
+  liquidationThreshold: Int;
+  liquidationBonus: Int;
+  supplyCap: Int;
+  borrowCap: Int;
+  frozen: boolean;
+  paused: boolean;
+  borrowingEnabled: boolean;
+  totalSupplied: Int;
+  totalBorrowed: Int;
+  availableLiquidity: Int;
+  utilization: Int;
+  supplyRate: Int;
+  borrowRate: Int;
+}
+
+export interface MorphoMarket {
+  id: string;
+  loanToken: string;
+  collateralToken: string;
+  lltv: Int;
+  oraclePrice: Int;
+  priceWad: Int;
+  totalSupplyAssets: Int;
+  totalBorrowAssets: Int;
+  utilization: Int;
+}
+
+export interface Liquidation {
+  venue: "aave" | "morpho";
+  market: string;
+  timestamp: Int;
+  liquidator: string;
+  borrower: string;
+  collateralAsset: string;
+  debtAsset: string;
+  debtRepaid: Int;
+  collateralSeized: Int;
+  protocolFee: Int;
+  badDebt: Int;
+  healthFactorBefore: Int;
+  healthFactorAfter: Int;
+}
+
+export interface Markets {
+  assets: { id: string; decimals: number }[];
+  pools: Pool[];
+  lending: {
+    reserves: Reserve[];
+    eModes: {
+      id: number;
+      label: string;
+      ltv: Int;
+      liquidationThreshold: Int;
+      liquidationBonus: Int;
+      collateralAssets: string[];
+      borrowableAssets: string[];
+    }[];
+    morpho: MorphoMarket[];
+  };
+  liquidations: Liquidation[];
+}
+
+export interface BorrowPosition {
+  account: string;
+  venue: "aave" | "morpho";
+  market: string;
+  collateral: string[];
+  debt: string[];
+  healthFactor: Int;
+  collateralBase: Int;
+  debtBase: Int;
+  liquidatable: boolean;
+}
+
+export interface MarketHealth {
+  timestamp: Int;
+  positions: BorrowPosition[];
+  bands: { label: string; from: Int; to: Int | null; count: number; debtBase: Int }[];
+  liquidatable: number;
+  totalDebtBase: Int;
+}
+
+/* ------------------------------------------------------------------ risk (/api/risk…) */
+
+export interface SecuritySummary {
+  seq: number;
+  block: Int;
+  configured: boolean;
+  model: string;
+  services: number;
+  validators: number;
+  leftOut: string[];
+  secure: boolean | null;
+  /** exact fractions "p/q" */
+  slack: string | null;
+  slackExact: boolean;
+  slackLower: string | null;
+  claim1: { holds: boolean; violators: string[]; maxGamma: string | null; unstaked: string[] };
+  certificate: string;
+  worstAttack: { services: string[]; operators: string[]; profit: string; cost: string } | null;
+  timeMs: number;
+  notes: string[];
+}
+
+export type Severity = "info" | "low" | "medium" | "high" | "critical";
+
+export interface Checklist {
+  lrt: string;
+  protocol: string;
+  symbol: string;
+  block: Int;
+  nav: Int;
+  supply: Int;
+  rate: Int;
+  severity: Severity;
+  items: {
+    key: string;
+    question: string;
+    severity: Severity;
+    summary: string;
+    findings: string[];
+    computed: boolean;
+  }[];
+}

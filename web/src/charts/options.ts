@@ -114,3 +114,67 @@ export function pieOption(parts: { name: string; value: number; color?: string }
     ],
   };
 }
+
+/**
+ * Step lines of values that hold until they change (a stored rate, a pool price between trades), over chain time
+ * (`x: "time"`, milliseconds) or, when no time passes between points, over the log position (`x: "seq"`).
+ */
+export function stepLinesOption(
+  series: { name: string; points: [number, number][]; color?: string; dashed?: boolean }[],
+  opts: { x: "time" | "seq"; unit: string; digits?: number },
+): ChartOption {
+  const digits = opts.digits ?? 4;
+  return {
+    color: PALETTE,
+    grid: { left: 8, right: 16, top: 36, bottom: opts.x === "seq" ? 28 : 8, containLabel: true },
+    legend: { top: 0, left: 0, textStyle: axisLabel },
+    tooltip: { trigger: "axis", valueFormatter: (v) => `${num(v, digits + 2)} ${opts.unit}` },
+    xAxis:
+      opts.x === "time"
+        ? { type: "time", axisLabel: { ...axisLabel, hideOverlap: true }, splitLine: { show: false } }
+        : {
+            type: "value",
+            name: "transaction",
+            nameLocation: "middle",
+            nameGap: 24,
+            nameTextStyle: axisLabel,
+            axisLabel: { ...axisLabel, formatter: (v: number) => compact(v) },
+            scale: true,
+            splitLine: { show: false },
+          },
+    yAxis: {
+      type: "value",
+      scale: true,
+      axisLabel: { ...axisLabel, formatter: (v: number) => v.toFixed(digits) },
+      splitLine,
+    },
+    series: series.map((s) => ({
+      type: "line",
+      name: s.name,
+      step: "end",
+      showSymbol: s.points.length < 40,
+      symbolSize: 5,
+      data: s.points,
+      lineStyle: { width: 2, type: s.dashed ? "dashed" : "solid", ...(s.color ? { color: s.color } : {}) },
+      ...(s.color ? { itemStyle: { color: s.color } } : {}),
+    })),
+  };
+}
+
+/** Vertical bars, one per band, each with its own colour (a histogram of health factors). */
+export function bandsOption(bands: { label: string; value: number; color: string }[], unit: string): ChartOption {
+  return {
+    grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+    tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: (v) => `${num(v, 2)} ${unit}` },
+    xAxis: { type: "category", data: bands.map((b) => b.label), axisLabel, axisTick: { show: false } },
+    yAxis: { type: "value", axisLabel: { ...axisLabel, formatter: (v: number) => compact(v) }, splitLine },
+    series: [
+      {
+        type: "bar",
+        name: unit,
+        barMaxWidth: 40,
+        data: bands.map((b) => ({ value: b.value, itemStyle: { color: b.color } })),
+      },
+    ],
+  };
+}

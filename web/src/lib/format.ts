@@ -88,3 +88,30 @@ export function formatInt(v: bigint | number | string): string {
   const s = toBig(typeof v === "number" ? Math.trunc(v) : v).toString();
   return s.startsWith("-") ? `-${group(s.slice(1))}` : group(s);
 }
+
+/**
+ * An exact fraction "p/q" (or an integer) as a decimal text with `digits` decimals, truncated toward zero; a negative
+ * value keeps its sign even when it truncates to zero ("-0.0000"), since the sign is what matters for a slack.
+ */
+export function fractionText(frac: string, digits = 4): string {
+  const [p, q = "1"] = frac.split("/");
+  const num = BigInt(p!);
+  const den = BigInt(q);
+  if (den === 0n) return "–";
+  const negative = num !== 0n && num < 0n !== den < 0n;
+  const scale = 10n ** BigInt(digits);
+  const v = ((num < 0n ? -num : num) * scale) / (den < 0n ? -den : den);
+  const fracPart = digits > 0 ? `.${(v % scale).toString().padStart(digits, "0")}` : "";
+  return `${negative ? "-" : ""}${group((v / scale).toString())}${fracPart}`;
+}
+
+/** Basis points as a percentage text: 30 → "0.30%". */
+export function bpsPercent(bps: bigint | string, digits = 2): string {
+  return percent(toBig(bps), 10_000n, digits);
+}
+
+/** A unix timestamp (seconds) as "2026-01-02 14:05 UTC". */
+export function utcTime(ts: bigint | string | number): string {
+  const d = new Date(Number(toBig(typeof ts === "number" ? Math.trunc(ts) : ts)) * 1000);
+  return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}

@@ -5,10 +5,11 @@ import {
   useAvsNames,
   useNeutral,
   useOperators,
+  useSecuritySummary,
   useSlashes,
   useWithdrawals,
 } from "../api/hooks.ts";
-import type { AvsList, Neutral, Operators, Slashes, Withdrawals } from "../api/types.ts";
+import type { AvsList, Neutral, Operators, SecuritySummary, Slashes, Withdrawals } from "../api/types.ts";
 import { ChartBox } from "../charts/ChartBox.tsx";
 import { barOption, concentrationOption } from "../charts/options.ts";
 import { Amount } from "../components/Amount.tsx";
@@ -29,7 +30,7 @@ import {
   TableWrap,
 } from "../components/ui.tsx";
 import type { AssetBook } from "../lib/assets.ts";
-import { formatInt, percent, ratio, shortAddress, toNumber, wadPercent } from "../lib/format.ts";
+import { formatInt, fractionText, percent, ratio, shortAddress, toNumber, wadPercent } from "../lib/format.ts";
 import { hhi, hhiLevel, nakamoto, type OperatorStake, operatorStakes, queuedByStrategy } from "../lib/metrics.ts";
 
 export function Overview() {
@@ -39,6 +40,7 @@ export function Overview() {
   const avsQ = useAvsList();
   const slashesQ = useSlashes();
   const withdrawalsQ = useWithdrawals();
+  const securityQ = useSecuritySummary();
   const names = useAvsNames();
   const stakes = useMemo(
     () => (neutralQ.data && book ? operatorStakes(neutralQ.data, book) : []),
@@ -70,6 +72,16 @@ export function Overview() {
       >
         <Gate queries={[strategiesQ, neutralQ]} what="concentration">
           {() => <Concentration stakes={stakes} />}
+        </Gate>
+      </Section>
+
+      <Section
+        title="Security"
+        id="security"
+        description="Can a coalition of operators profitably corrupt operator sets? Each set's slashable (unique) stake against the profit from corrupting it, with the node's risk parameters."
+      >
+        <Gate queries={[securityQ]} what="the security summary">
+          {() => <Security summary={securityQ.data!} names={names} />}
         </Gate>
       </Section>
 
@@ -471,6 +483,109 @@ function Queue({ withdrawals, book }: { withdrawals: Withdrawals; book: AssetBoo
           </tbody>
         </TableWrap>
       )}
+    </>
+  );
+}
+
+/** ⌊p/q⌋ of an exact fraction "p/q" (an amount of wei). */
+function fractionFloor(frac: string): bigint {
+  const [p, q = "1"] = frac.split("/");
+  return BigInt(p!) / BigInt(q);
+}
+
+function Security({ summary, names }: { summary: SecuritySummary; names: Map<string, string> }) {
+  if (!summary.configured) {
+    return (
+      <Empty>
+        No risk parameters are stored with this node, so no operator set was analysed: profits from corruption and
+        thresholds are not on chain (see docs/risk.md).
+      </Empty>
+    );
+  }
+  const verdict = summary.secure === null ? "undecided" : summary.secure ? "secure" : "insecure";
+  const attack = summary.worstAttack;
+  return (
+    <>
+      <Stats label="Security summary">
+        <Stat label="Verdict" hint={`certificate: ${summary.certificate}`}>
+          <span data-testid="security-verdict" data-verdict={verdict}>
+            <Badge tone={verdict === "secure" ? "ok" : verdict === "insecure" ? "bad" : "warn"}>{verdict}</Badge>
+          </span>
+        </Stat>
+        <Stat
+          label="Slack γ*"
+          hint={
+            summary.slack === null
+              ? "no set has a profit"
+              : summary.slackExact
+                ? "exact (hover for the fraction)"
+                : `search cut short; proven ≥ ${summary.slackLower === null ? "–" : fractionText(summary.slackLower, 4)}`
+          }
+        >
+          <span data-testid="security-slack" data-value={summary.slack ?? ""} title={summary.slack ?? "unbounded"}>
+            {summary.slack === null ? "∞" : fractionText(summary.slack, 4)}
+          </span>
+        </Stat>
+        <Stat
+          label="Claim 1"
+          hint={
+            summary.claim1.holds
+              ? `stake covers π/α everywhere; Corollary 2 up to γ = ${summary.claim1.maxGamma === null ? "∞" : fractionText(summary.claim1.maxGamma, 4)}`
+              : `fails for ${summary.claim1.violators.length} operator set${summary.claim1.violators.length === 1 ? "" : "s"}`
+          }
+        >
+          <span data-testid="claim1-status" data-holds={String(summary.claim1.holds)}>
+            {summary.claim1.holds ? "holds" : "fails"}
+          </span>
+        </Stat>
+        <Stat
+          label="Operator sets analysed"
+          hint={
+            summary.leftOut.length > 0
+              ? `${summary.leftOut.length} left out (no parameters)`
+              : `block ${formatInt(summary.block)}`
+          }
+        >
+          {formatInt(summary.services)}
+        </Stat>
+      </Stats>
+      {summary.claim1.violators.length > 0 ? (
+        <p className="below">
+          Claim 1 fails for{" "}
+          {summary.claim1.violators.map((v, i) => (
+            <span key={v}>
+              {i > 0 ? ", " : ""}
+              <SetLink setKey={v} names={names} />
+            </span>
+          ))}
+          : its stake is below π/α, so the sufficient condition cannot vouch for it.{" "}
+          {summary.secure ? "The exact search still finds no profitable attack." : ""}
+        </p>
+      ) : null}
+      {attack ? (
+        <p className="below" data-testid="worst-attack">
+          Tightest coalition: corrupting{" "}
+          {attack.services.map((v, i) => (
+            <span key={v}>
+              {i > 0 ? ", " : ""}
+              <SetLink setKey={v} names={names} />
+            </span>
+          ))}{" "}
+          with {attack.operators.length} operator{attack.operators.length === 1 ? "" : "s"} (
+          {attack.operators.map((o, i) => (
+            <span key={o}>
+              {i > 0 ? ", " : ""}
+              <Addr address={o} kind="operator" />
+            </span>
+          ))}
+          ) would gain <Amount value={fractionFloor(attack.profit)} /> and cost{" "}
+          <Amount value={fractionFloor(attack.cost)} /> of slashable stake.
+        </p>
+      ) : null}
+      <p className="muted below">
+        γ* is the largest γ such that every coalition's stake exceeds (1 + γ) times the profit it could take; negative
+        means a profitable attack exists. EigenLayer's unique-stake model: each allocation answers to its own set.
+      </p>
     </>
   );
 }

@@ -1,9 +1,19 @@
 import { type FormEvent, useId, useMemo, useState } from "react";
-import { useAssetBook, useAvsNames, useNeutral, useOperators, useStaker, useWithdrawals } from "../api/hooks.ts";
-import type { Neutral, Staker } from "../api/types.ts";
+import {
+  useAssetBook,
+  useAvsNames,
+  useChecklist,
+  useLrtHoldings,
+  useNeutral,
+  useOperators,
+  useStaker,
+  useWithdrawals,
+} from "../api/hooks.ts";
+import type { LrtHoldings, Neutral, Staker } from "../api/types.ts";
 import { ChartBox, PALETTE } from "../charts/ChartBox.tsx";
 import { pieOption } from "../charts/options.ts";
 import { Amount } from "../components/Amount.tsx";
+import { ChecklistView, SeverityBadge } from "../components/checklist.tsx";
 import {
   Addr,
   AssetAmount,
@@ -22,7 +32,7 @@ import {
 import type { AssetBook } from "../lib/assets.ts";
 import { formatInt, isAddress, percent, shortAddress, toNumber, wadPercent } from "../lib/format.ts";
 import { lookThrough } from "../lib/metrics.ts";
-import { paths, useNav } from "../router.tsx";
+import { Link, paths, useNav } from "../router.tsx";
 
 export function PositionPage({ address }: { address: string | null }) {
   return (
@@ -106,9 +116,76 @@ function PositionBody({ address }: { address: string }) {
   const neutralQ = useNeutral();
   const names = useAvsNames();
   return (
-    <Gate queries={[strategiesQ, stakerQ, neutralQ]} what="the position">
-      {() => <Position staker={stakerQ.data!} neutral={neutralQ.data!} book={book!} names={names} />}
-    </Gate>
+    <>
+      <Gate queries={[strategiesQ, stakerQ, neutralQ]} what="the position">
+        {() => <Position staker={stakerQ.data!} neutral={neutralQ.data!} book={book!} names={names} />}
+      </Gate>
+      <LrtChecklists address={address} />
+    </>
+  );
+}
+
+/** The evaluation checklist of every LRT the address holds, in any form (tokens on any chain, requests, markets). */
+function LrtChecklists({ address }: { address: string }) {
+  const holdingsQ = useLrtHoldings(address);
+  return (
+    <Section
+      title="LRTs held: evaluation checklist"
+      id="checklists"
+      description="For each liquid restaking token this address holds, the guide's questions answered from the state, each with a severity; open an item for the findings behind it."
+    >
+      <Gate queries={[holdingsQ]} what="the LRTs held">
+        {() =>
+          holdingsQ.data!.lrts.length === 0 ? (
+            <Empty>This address holds no LRT: no tokens on any chain, no withdrawal request, no market position.</Empty>
+          ) : (
+            holdingsQ.data!.lrts.map((h) => <LrtChecklist key={h.lrt} held={h} />)
+          )
+        }
+      </Gate>
+    </Section>
+  );
+}
+
+function LrtChecklist({ held }: { held: LrtHoldings["lrts"][number] }) {
+  const q = useChecklist(held.lrt);
+  return (
+    <article className="lrt-held" data-lrt={held.lrt} aria-labelledby={`held-${held.lrt}`}>
+      <h3 id={`held-${held.lrt}`}>
+        <Link to={paths.lrt(held.lrt)}>{held.symbol}</Link>{" "}
+        {q.data ? (
+          <span data-testid={`checklist-severity-${held.lrt}`}>
+            <SeverityBadge severity={q.data.severity} />
+          </span>
+        ) : null}
+      </h3>
+      <p className="muted">
+        Holds:{" "}
+        {[
+          ...held.tokens.map((t) => (
+            <span key={`${t.token}|${t.chain}`}>
+              <Amount value={t.amount} unit={t.token} /> on {t.chain}
+            </span>
+          )),
+          ...held.market.map((m) => (
+            <span key={`${m.asset}|${m.where}`}>
+              <Amount value={m.amount} unit={m.asset} /> {m.where === "wallet" ? "in a market wallet" : `in ${m.where}`}
+            </span>
+          )),
+          ...(held.pendingRequests > 0
+            ? [<span key="requests">{formatInt(held.pendingRequests)} open withdrawal request(s)</span>]
+            : []),
+        ].map((el, i) => (
+          <span key={el.key}>
+            {i > 0 ? "; " : ""}
+            {el}
+          </span>
+        ))}
+      </p>
+      <Gate queries={[q]} what={`the ${held.symbol} checklist`}>
+        {() => <ChecklistView checklist={q.data!} />}
+      </Gate>
+    </article>
   );
 }
 
