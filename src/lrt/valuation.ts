@@ -60,10 +60,7 @@ export function worldTimestamp(w: World): bigint {
 
 /** Validators whose credentials point at `owner`'s pod (each one was funded with 32 ETH by the LRT). */
 export function podValidatorCount(w: World, owner: Address): bigint {
-  let n = 0n;
-  const prefix = `${owner}|`;
-  for (const k of w.eigen.validators.keys()) if (k.startsWith(prefix)) n++;
-  return n;
+  return w.eigen.validatorCounts.get(owner) ?? 0n;
 }
 
 export function delegatorHoldings(

@@ -176,7 +176,7 @@ agents:
       arbitrageurs: { capital: 1000n * E, count: 3, minDiscount: 0.002 },
       liquidators: { minProfit: 0n },
       loopers: { unwindBelowHf: 1.05 },
-      avsPolicies: { default: { doubleSign: 1, downtime: 0.03, invalidStateTransition: 0.5 } },
+      avsPolicies: {},
     });
   });
 

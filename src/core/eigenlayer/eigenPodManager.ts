@@ -175,6 +175,7 @@ export function verifyWithdrawalCredentials(
       lastCheckpointedAt,
       status: "ACTIVE",
     });
+    s.validatorCounts.set(p.podOwner, (s.validatorCounts.get(p.podOwner) ?? 0n) + 1n);
     active++;
     prevBeacon += v.effectiveBalanceGwei;
     total += v.effectiveBalanceGwei;

@@ -26,6 +26,7 @@ export function deserializeState(text: string): EigenState {
   for (const [name, table] of s.tables()) {
     for (const [k, v] of doc.tables[name] ?? []) table.map.set(k, v);
   }
+  s.reindex();
   return s;
 }
 

@@ -249,6 +249,12 @@ export class EigenState {
   readonly pods: JMap<Address, PodRecord>;
   /** `${owner}|${pubkeyHash or index}` */
   readonly validators: JMap<string, ValidatorRecord>;
+  /**
+   * A derived index, not part of snapshots or the state hash: validator records per pod owner (every record ever
+   * verified, whatever its status). Journaled like the rest, rebuilt from `validators` on restore, so reading a
+   * pod's validator count does not scan every validator of the network.
+   */
+  readonly validatorCounts: JMap<Address, bigint>;
 
   /** module → paused bitmap */
   readonly paused: JMap<string, bigint>;
@@ -309,6 +315,7 @@ export class EigenState {
     this.appointees = new JMap(j);
     this.pods = new JMap(j);
     this.validators = new JMap(j);
+    this.validatorCounts = new JMap(j);
     this.paused = new JMap(j);
     this.globals = new JMap(j);
     this.rewardsSettings = new JMap(j);
@@ -322,6 +329,15 @@ export class EigenState {
     this.operatorAVSSplits = new JMap(j);
     this.operatorSetSplits = new JMap(j);
     this.operatorPISplits = new JMap(j);
+  }
+
+  /** Rebuilds the derived indexes from the tables (after a restore). */
+  reindex(): void {
+    this.validatorCounts.map.clear();
+    for (const k of this.validators.map.keys()) {
+      const owner = k.slice(0, k.indexOf("|")) as Address;
+      this.validatorCounts.map.set(owner, (this.validatorCounts.map.get(owner) ?? 0n) + 1n);
+    }
   }
 
   /** The maps in a fixed order, for snapshots and the state hash. */

@@ -73,20 +73,42 @@ export function keepers(rc: RunContext): void {
         command: { type: "completeUnstake", lrt: l.id, withdrawalRoot: root.slice(l.id.length + 1) },
       });
     }
-    // report on cadence
-    const due = chain.timestamp >= rec.lastReportTimestamp + rec.params.minReportIntervalSeconds + 1n;
-    if (due && rec.paused === 0n && chain.block % rc.reportEvery === 0n) {
+    // report on cadence: at most hourly, and never before the protocol's own minimum interval
+    const interval =
+      rec.params.minReportIntervalSeconds > REPORT_SECONDS ? rec.params.minReportIntervalSeconds : REPORT_SECONDS;
+    if (rec.paused === 0n && chain.timestamp >= rec.lastReportTimestamp + interval) {
       chain.try(rec.protocol === "kelp" ? rec.roles.manager : rec.roles.oracle, {
         layer: "lrt",
         command: { type: "report", lrt: l.id },
       });
     }
+    syncPoolRate(rc, l);
     if (rec.protocol === "kelp" || rec.protocol === "puffer" || rec.protocol === "swell") {
       if (lrtViews.queue(w, l.id).pending > 0)
         chain.try(rec.roles.manager, { layer: "lrt", command: { type: "finalizeWithdrawals", lrt: l.id } });
     }
     refill(rc, l);
   }
+}
+
+/** Seconds between an LRT oracle's reports in a run (hourly; Renzo's feeds go stale after a day). */
+const REPORT_SECONDS = 3_600n;
+
+/**
+ * The pools quote the LRT at its exchange rate (stableswap-ng's oracle rate): when the rate moves (a slash, a report)
+ * the pool's rate multiplier follows, as the pool would read it live. Only the market admin can set it here.
+ */
+function syncPoolRate(rc: RunContext, l: SimLrt): void {
+  if (l.pool === undefined) return;
+  const chain = rc.net.chain;
+  const p = chain.world.markets.pools.get(l.pool);
+  if (p?.kind !== "stableswap") return;
+  const i = p.assets.indexOf(l.marketAsset);
+  if (i < 0) return;
+  const rate = lrtRate(rc.net, l.id);
+  if (rate === 0n || p.rateMultipliers[i] === rate) return;
+  const rateMultipliers = p.rateMultipliers.map((m, k) => (k === i ? rate : m));
+  chain.try(rc.net.marketAdmin, { layer: "market", command: { type: "setPoolRates", pool: l.pool, rateMultipliers } });
 }
 
 /** Unstakes from EigenLayer what the queue needs beyond the buffer and what is already on its way. */

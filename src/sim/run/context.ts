@@ -49,8 +49,6 @@ export class RunContext {
   /** the LRTs' core unstakes in flight: `${lrt}|${root}` → block it matures, and its ETH value when queued */
   readonly unstakes = new Map<string, bigint>();
   readonly unstakeValue = new Map<string, bigint>();
-  /** LRT oracles report when the block is a multiple of this (and their minimum interval has passed) */
-  reportEvery = 300n;
   private readonly left = new Map<string, Address[]>();
 
   constructor(net: SimNetwork, scenario: Scenario, seed: number) {
@@ -96,10 +94,13 @@ export class RunContext {
     return avs?.slashPolicy[fault] ?? DEFAULT_SLASH_POLICY[fault];
   }
 
+  private operatorIndex: Map<string, Address> | null = null;
+
   operatorAddress(id: string): Address {
-    const o = this.net.operators.find((x) => x.id === id);
-    if (o === undefined) throw new Error(`unknown operator ${id}`);
-    return o.address;
+    this.operatorIndex ??= new Map(this.net.operators.map((o) => [o.id, o.address]));
+    const a = this.operatorIndex.get(id);
+    if (a === undefined) throw new Error(`unknown operator ${id}`);
+    return a;
   }
 
   /** Holders of the LRT who have not exited yet (a working list the fearful-holder agent draws from). */

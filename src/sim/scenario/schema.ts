@@ -385,7 +385,8 @@ const agents = strict({
   )
     .transform(
       (p): NonNullable<AgentsSpec["avsPolicies"]> => ({
-        default: { ...DEFAULT_SLASH_POLICY, ...p.default },
+        // without a `default`, each AVS keeps the network's own policy (which starts from the guides' shape)
+        ...(p.default === undefined ? {} : { default: { ...DEFAULT_SLASH_POLICY, ...p.default } }),
         ...(p.overrides === undefined ? {} : { overrides: { ...p.overrides } }),
       }),
     )

@@ -155,6 +155,7 @@ export type TimelineEvent = { at: number } & (
       event: "oracle";
       oracle: string;
       action: "freeze" | "unfreeze" | "set";
+      /** for `set`: the feed's price in the markets' base currency, 8 decimals (as `setOraclePrice` takes it) */
       price?: bigint;
     }
   | {
@@ -211,7 +212,8 @@ export interface AgentsSpec {
   loopers?: { unwindBelowHf: number };
   /** AVS slashing policy per fault type: fraction of allocated magnitude (default: the guides' shape) */
   avsPolicies?: {
-    default: Record<FaultType, number>;
+    /** applies to every AVS (absent: each AVS keeps the network's policy for it) */
+    default?: Record<FaultType, number>;
     /** per-AVS overrides by id */
     overrides?: Record<string, Partial<Record<FaultType, number>>>;
   };
