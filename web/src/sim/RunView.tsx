@@ -115,7 +115,7 @@ export function RunCharts({ series }: { series: StepRow[] }) {
 
   const depeg = useMemo(() => timeOption(depegLines(series), { left: "depeg %" }, { percent: true }), [series]);
   const rate = useMemo(
-    () => (shown === null ? null : timeOption(rateVsPrice(series, shown), { left: "ETH per token" })),
+    () => (shown === null ? null : timeOption(rateVsPrice(series, shown), { left: "ETH per token" }, { fine: true })),
     [series, shown],
   );
   const losses = useMemo(() => timeOption(lossLines(series), { left: "ETH" }), [series]);

@@ -20,24 +20,36 @@ export interface LineStyle {
   right?: boolean;
 }
 
-/** Lines over blocks (value x axis, so runs of different lengths overlay), one or two y axes. */
+/**
+ * Lines over blocks (value x axis, so runs of different lengths overlay), one or two y axes. Axis units are written
+ * along the axes, so a legend that wraps on a phone never covers them. `fine` gives the left axis as many decimals
+ * as the data's spread needs (a rate moving in its fifth decimal would otherwise read "1, 1, 1").
+ */
 export function timeOption(
   lines: (Line & LineStyle)[],
   units: { left: string; right?: string },
-  opts: { percent?: boolean } = {},
+  opts: { percent?: boolean; fine?: boolean } = {},
 ): ChartOption {
+  const digits = opts.fine ? decimalsFor(lines.filter((l) => !l.right)) : null;
+  const label = (v: number, right: boolean) => {
+    if (right) return compact(v);
+    const text = digits === null ? compact(v) : v.toFixed(digits);
+    return opts.percent ? `${text}%` : text;
+  };
   const yAxis = (unit: string, right: boolean) => ({
     type: "value" as const,
     name: unit,
+    nameLocation: "middle" as const,
+    nameGap: right ? 32 : digits !== null ? 20 + 8 * (digits + 2) : 40,
     nameTextStyle: axisLabel,
     position: right ? ("right" as const) : ("left" as const),
     scale: !opts.percent,
-    axisLabel: { ...axisLabel, formatter: (v: number) => (opts.percent && !right ? `${compact(v)}%` : compact(v)) },
+    axisLabel: { ...axisLabel, formatter: (v: number) => label(v, right) },
     splitLine: right ? { show: false } : splitLine,
   });
   return {
     color: PALETTE,
-    grid: { left: 8, right: units.right ? 8 : 20, top: 48, bottom: 8 },
+    grid: { left: 8, right: units.right ? 8 : 20, top: lines.length > 2 ? 52 : 36, bottom: 8 },
     legend: { top: 0, left: 0, type: "plain", textStyle: axisLabel },
     tooltip: { trigger: "axis", valueFormatter: (v) => fmt(v) },
     xAxis: {
@@ -79,6 +91,21 @@ export function timeOption(
           },
     ),
   };
+}
+
+/** Decimals that tell apart about five ticks across the lines' values (at least 2, at most 8). */
+export function decimalsFor(lines: Line[]): number {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const l of lines) {
+    for (const [, v] of l.points) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  const span = hi - lo;
+  if (!(span > 0)) return 2;
+  return Math.min(8, Math.max(2, Math.ceil(-Math.log10(span / 5))));
 }
 
 /** A histogram: vertical bars over labelled bins. */

@@ -1,0 +1,161 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, REPO_ROOT } from "../../../soak/lib.ts";
+import type { SimRunAnswer, SimScenarios } from "../../../web/src/sim/types.ts";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../chromium.ts";
+
+/**
+ * End to end, the simulation lab: a demo node serves the built dashboard; Chromium opens the Simulation page, runs
+ * the small example scenario on the node (a worker thread), waits for every chart to draw and the summary to
+ * appear, checks the hash shown against the API's answer for that run, and saves screenshots (desktop and phone).
+ */
+
+const SHOTS = join(REPO_ROOT, "test-output/web");
+const BIN = join(REPO_ROOT, "bin/restake.mjs");
+const SCENARIO = "small-cascade";
+
+let tmp: string;
+let node: ChildProcess;
+let output = "";
+let base: string;
+let browser: Browser;
+const pageErrors: string[] = [];
+
+async function api<T>(path: string): Promise<T> {
+  const res = await fetch(`${base}/api${path}`);
+  if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function shot(p: Page, name: string): Promise<void> {
+  await p.waitForFunction(
+    "[...document.querySelectorAll('[role=\"img\"].chart')].every((c) => c.querySelector('svg') !== null)",
+  );
+  await p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  tmp = mkdtempSync(join(tmpdir(), "restake-web-sim-"));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  node = spawn(
+    process.execPath,
+    [
+      BIN,
+      "serve",
+      "--demo",
+      "--db",
+      join(tmp, "node.db"),
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--web",
+      join(REPO_ROOT, "web/dist"),
+      "--log-level",
+      "warn",
+    ],
+    { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: "" }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  node.stdout?.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  node.stderr?.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  for (let i = 0; ; i++) {
+    if (node.exitCode !== null) throw new Error(`the node exited:\n${output}`);
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) break;
+    } catch {
+      // starting
+    }
+    if (i > 1200) throw new Error(`the node did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (node && node.exitCode === null) {
+    const exited = new Promise((r) => node.once("exit", r));
+    node.kill("SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (node.exitCode === null) node.kill("SIGKILL");
+  }
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("the simulation page on a demo node", () => {
+  it("runs the small example scenario: charts fill in, and the summary's hash is the API's", async () => {
+    const shipped = await api<SimScenarios>("/sim/scenarios");
+    const example = shipped.scenarios.find((s) => s.name === SCENARIO);
+    expect(example, JSON.stringify(shipped)).toBeDefined();
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(`pageerror: ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error") pageErrors.push(`console: ${m.text()}`);
+    });
+
+    await page.goto(`${base}/`);
+    await page.getByRole("link", { name: "Simulation" }).click();
+    await page.getByRole("heading", { level: 1, name: "Simulation lab" }).waitFor();
+    await page.getByLabel("Scenario to run").selectOption(SCENARIO);
+    await page.getByLabel("Seed", { exact: true }).fill("7");
+    await page.getByRole("button", { name: "Run", exact: true }).click();
+
+    // the run's id, from the run view; the charts are there with every step, and the summary after them
+    const view = page.locator(".sim-run[data-run]");
+    await view.waitFor();
+    const id = await view.getAttribute("data-run");
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const charts = page.getByTestId("run-charts");
+    await page
+      .locator(`.sim-run[data-status="done"]`)
+      .waitFor({ timeout: 60_000 })
+      .catch(async (e) => {
+        throw new Error(`${e}\n${JSON.stringify(await api(`/sim/runs/${id}`)).slice(0, 600)}\n${output}`);
+      });
+    await expect.poll(() => charts.getAttribute("data-steps")).toBe(String(example!.steps));
+    const hash = (await page.getByTestId("summary-hash").textContent())?.trim();
+
+    const answer = await api<SimRunAnswer>(`/sim/runs/${id}`);
+    expect(answer.status).toBe("done");
+    expect(answer.seed).toBe(7);
+    expect(answer.seriesLength).toBe(example!.steps);
+    expect(hash).toBe(answer.summary!.hash);
+    expect(hash).toMatch(/^0x[0-9a-f]{64}$/);
+
+    // every chart drew: depeg, rate vs price, losses, liquidations, queue
+    for (const name of [
+      "Depeg by LRT",
+      "Rate against DEX price",
+      "Losses by layer",
+      "Liquidations and bad debt",
+      "Withdrawal queue",
+    ]) {
+      await page.getByRole("region", { name, exact: true }).locator('.chart[role="img"] svg').first().waitFor();
+    }
+    // the bad debt shown is the API's, to the wei
+    expect(await page.getByTestId("summary-bad-debt").locator("data").getAttribute("value")).toBe(
+      answer.summary!.badDebt,
+    );
+    await shot(page, "simulation");
+
+    // the same page, charts and summary included, at phone width: no sideways scrolling
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    await shot(page, "simulation-phone");
+    await context.close();
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+});
