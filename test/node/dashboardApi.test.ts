@@ -9,7 +9,10 @@ import { createApp } from "../../src/node/app.ts";
 import { ledgerOptions, nodeConfig } from "../../src/node/config.ts";
 import { seedDemo, stakerKey } from "../../src/node/demo.ts";
 import { DEMO_CLOSE_CALL, DEMO_LIQUIDATED, DEMO_LRTS, feeAccount } from "../../src/node/demoLayers.ts";
+import { LrtFeesOut, LrtHistoryOut, LrtHoldingsOut, LrtRequestsOut } from "../../src/node/http/lrtPages.ts";
+import { MarketHealthOut } from "../../src/node/http/marketHealth.ts";
 import { RISK_PARAMS_META } from "../../src/node/http/riskParams.ts";
+import { SecuritySummaryOut } from "../../src/node/http/securitySummary.ts";
 import { accountOf, devKey } from "../../src/node/keys.ts";
 import { Ledger } from "../../src/node/ledger.ts";
 import { signTx } from "../../src/node/tx.ts";
@@ -67,7 +70,7 @@ describe("the demo's layers", () => {
     const w = lrtViews.listLrts(lw());
     expect(w).toEqual(["eeth", "ezeth", "pufeth", "rseth", "rsweth"]);
     for (const l of DEMO_LRTS) {
-      const a = lrtViews.allocation(lw(), PRESET_ID[l.kind]);
+      const a = lrtViews.allocation(lw(), PRESET_ID[l.kind]!);
       // each delegator is delegated to its demo operator, and holds natively restaked ETH that sets can slash
       expect(a.delegators.map((d) => d.delegatedTo)).toEqual(l.delegators.map(([op]) => addr(op)));
       expect(a.operatorSets.length).toBeGreaterThan(0);
@@ -99,6 +102,7 @@ describe("GET /api/lrts/{id}/history", () => {
   it("ends at the LRT's current rate and pool price, spans the demo's days and shows the ezETH sale", async () => {
     const r = await get("/api/lrts/ezeth/history");
     expect(r.status).toBe(200);
+    LrtHistoryOut.parse(r.body);
     const samples = r.body.samples as Body[];
     expect(samples.length).toBeGreaterThan(10);
     const last = samples[samples.length - 1];
@@ -166,6 +170,7 @@ describe("GET /api/lrts/{id}/fees and /requests", () => {
   it("fees: the preset's schedule and what the treasury holds, valued at the rate", async () => {
     const r = await get("/api/lrts/rseth/fees");
     expect(r.status).toBe(200);
+    LrtFeesOut.parse(r.body);
     const rec = ledger.world.lrt.lrts.get("rseth")!;
     expect(r.body.fees).toEqual([expect.objectContaining({ key: "rewards", bps: rec.params.feeBps.toString() })]);
     const treasury = feeAccount("rseth", "treasury");
@@ -192,6 +197,7 @@ describe("GET /api/lrts/{id}/fees and /requests", () => {
     for (const id of ["eeth", "ezeth", "rseth", "pufeth", "rsweth"]) {
       const r = await get(`/api/lrts/${id}/requests`);
       expect(r.status).toBe(200);
+      LrtRequestsOut.parse(r.body);
       const all = requestsOf(lw(), id);
       expect(r.body.requests).toHaveLength(all.length);
       const q = lrtViews.queue(lw(), id);
@@ -217,6 +223,7 @@ describe("GET /api/lrts/holdings/{address}", () => {
     const s3 = addr(stakerKey(3));
     const r = await get(`/api/lrts/holdings/${s3.toUpperCase().replace("0X", "0x")}`);
     expect(r.status).toBe(200);
+    LrtHoldingsOut.parse(r.body);
     expect(r.body.lrts.map((x: Body) => x.lrt)).toEqual(["eeth", "rseth"]);
     const eeth = r.body.lrts[0];
     expect(eeth.tokens).toContainEqual({
@@ -241,6 +248,7 @@ describe("GET /api/markets/health", () => {
   it("every borrower's health factor as the position view gives it, in bands that add up", async () => {
     const r = await get("/api/markets/health");
     expect(r.status).toBe(200);
+    MarketHealthOut.parse(r.body);
     const positions = r.body.positions as Body[];
     const ctx = { timestamp: ledger.time.timestamp, rates: lrtRates(ledger.world) };
     const m = ledger.world.markets;
@@ -275,6 +283,7 @@ describe("GET /api/risk/summary", () => {
   it("agrees with GET /api/risk/security on the stored params, and is recomputed only when the head moves", async () => {
     const s = await get("/api/risk/summary");
     expect(s.status).toBe(200);
+    SecuritySummaryOut.parse(s.body);
     const full = await get("/api/risk/security");
     expect(s.body.configured).toBe(true);
     expect(s.body.services).toBe(8);

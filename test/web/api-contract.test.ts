@@ -2,7 +2,10 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import { createApp } from "../../src/node/app.ts";
 import { ledgerOptions, nodeConfig } from "../../src/node/config.ts";
 import { DEMO_STAKERS, demoStrategy, demoToken, seedDemo, stakerKey } from "../../src/node/demo.ts";
+import type * as L from "../../src/node/http/lrtPages.ts";
+import type * as M from "../../src/node/http/marketHealth.ts";
 import type * as S from "../../src/node/http/schemas.ts";
+import type * as R from "../../src/node/http/securitySummary.ts";
 import { accountOf, devKey } from "../../src/node/keys.ts";
 import { Ledger } from "../../src/node/ledger.ts";
 import { signTx } from "../../src/node/tx.ts";
@@ -36,6 +39,13 @@ describe("API contract", () => {
     expectTypeOf<S.Out<typeof S.ParamsOut>>().toExtend<W.NodeParams>();
     expectTypeOf<S.Out<typeof S.EventsOut>>().toExtend<W.EventsPage>();
     expectTypeOf<S.Out<typeof S.ErrorBody>>().toExtend<W.ApiErrorBody>();
+    // the LRT, Markets and security-summary views
+    expectTypeOf<S.Out<typeof L.LrtHistoryOut>>().toExtend<W.LrtHistory>();
+    expectTypeOf<S.Out<typeof L.LrtFeesOut>>().toExtend<W.LrtFees>();
+    expectTypeOf<S.Out<typeof L.LrtRequestsOut>>().toExtend<W.LrtRequests>();
+    expectTypeOf<S.Out<typeof L.LrtHoldingsOut>>().toExtend<W.LrtHoldings>();
+    expectTypeOf<S.Out<typeof M.MarketHealthOut>>().toExtend<W.MarketHealth>();
+    expectTypeOf<S.Out<typeof R.SecuritySummaryOut>>().toExtend<W.SecuritySummary>();
   });
 
   it("on the demo network, conversions are the engine's and look-through parts stay within their operator's exposure", async () => {
