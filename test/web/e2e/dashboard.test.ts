@@ -10,10 +10,19 @@ import { accountOf, devKey } from "../../../src/node/keys.ts";
 import { signTx } from "../../../src/node/tx.ts";
 import type {
   AvsList,
+  Checklist,
+  LrtDetail,
+  LrtHistory,
+  LrtHoldings,
+  LrtList,
+  LrtRequests,
+  MarketHealth,
+  Markets,
   Neutral,
   NodeParams,
   Operator,
   OperatorSet,
+  SecuritySummary,
   Staker,
   Strategies,
   Withdrawals,
@@ -455,6 +464,126 @@ describe("dashboard on the demo network", () => {
     expect(await small.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
     await shot(small, "position-phone");
     await phone.close();
+  });
+
+  it("overview: the security summary is the node's (verdict, γ*, Claim 1)", async () => {
+    await page.goto(`${base}/`);
+    await page.getByTestId("security-verdict").waitFor();
+    const summary = await api<SecuritySummary>("/risk/summary");
+    expect(summary.configured).toBe(true);
+    const verdict = summary.secure === null ? "undecided" : summary.secure ? "secure" : "insecure";
+    expect(await page.getByTestId("security-verdict").getAttribute("data-verdict")).toBe(verdict);
+    expect(await page.getByTestId("security-slack").getAttribute("data-value")).toBe(summary.slack ?? "");
+    expect(await page.getByTestId("claim1-status").getAttribute("data-holds")).toBe(String(summary.claim1.holds));
+    await page.locator("#security").screenshot({ path: join(SHOTS, "overview-security.png") });
+  });
+
+  it("LRT pages: the list and one LRT's rate, supply by chain, queue and depeg history equal the API's", async () => {
+    const list = await api<LrtList>("/lrts");
+    expect(list.lrts.map((l) => l.id)).toEqual(["eeth", "ezeth", "pufeth", "rseth", "rsweth"]);
+    await page.goto(`${base}/`);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "LRTs" }).click();
+    await page.getByRole("heading", { level: 1, name: "Liquid restaking tokens" }).waitFor();
+    for (const l of list.lrts) {
+      expect(await rawIn(page, `tr[data-lrt="${l.id}"] td[data-col="rate"]`), l.id).toBe(l.rate);
+    }
+    await shot(page, "lrts");
+
+    // ezETH: the demo's sale took its pool below the rate
+    await page.getByRole("link", { name: "LRT ezETH" }).click();
+    await page.getByRole("heading", { level: 1, name: "ezETH" }).waitFor();
+    expect(page.url()).toBe(`${base}/lrts/ezeth`);
+    const [detail, requests, history] = await Promise.all([
+      api<LrtDetail>("/lrts/ezeth"),
+      api<LrtRequests>("/lrts/ezeth/requests"),
+      api<LrtHistory>("/lrts/ezeth/history"),
+    ]);
+    await page.getByTestId("lrt-rate").waitFor();
+    expect(await rawIn(page, '[data-testid="lrt-rate"]')).toBe(detail.summary.rate);
+    expect(await rawIn(page, '[data-testid="lrt-supply"]')).toBe(detail.summary.supply);
+    for (const c of detail.supplyByChain.chains) {
+      expect(await rawIn(page, `tr[data-chain="${c.chain}"] td[data-col="supply"]`), c.chain).toBe(c.supply);
+    }
+    expect(detail.supplyByChain.chains.map((c) => c.chain)).toEqual(["ethereum", "base"]);
+    expect(await page.getByTestId("backing-check").textContent()).toContain(
+      detail.supplyByChain.holds ? "backing check holds" : "unbacked",
+    );
+    expect(await page.getByTestId("queue-pending").textContent()).toBe(String(requests.totals.pending));
+    for (const r of requests.requests) {
+      expect(await rawIn(page, `tr[data-request="${r.id}"] td[data-col="payout"]`), `request ${r.id}`).toBe(r.payout);
+    }
+    const now = history.samples[history.samples.length - 1]!;
+    expect(await page.getByTestId("depeg-now").getAttribute("data-bps")).toBe(String(now.depegBps));
+    expect(Math.min(...history.samples.map((x) => x.depegBps ?? 0))).toBeLessThan(-300);
+    await shot(page, "lrt");
+
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, reducedMotion: "reduce" });
+    const small = await phone.newPage();
+    await small.goto(`${base}/lrts/ezeth`);
+    await small.getByTestId("lrt-rate").waitFor();
+    expect(await small.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    await shot(small, "lrt-phone");
+    await phone.close();
+  });
+
+  it("Markets page: pool prices, health factors and the liquidation equal the API's", async () => {
+    await page.goto(`${base}/`);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Markets" }).click();
+    await page.getByRole("heading", { level: 1, name: "Markets" }).waitFor();
+    const [markets, health] = await Promise.all([api<Markets>("/markets"), api<MarketHealth>("/markets/health")]);
+    await page.locator("tr[data-pool]").first().waitFor();
+    expect(await page.locator("tr[data-pool]").count()).toBe(markets.pools.length);
+    for (const p of markets.pools) {
+      expect(await rawIn(page, `tr[data-pool="${p.id}"] td[data-col="price"]`), p.id).toBe(p.prices[0]!.price);
+    }
+    await page.getByTestId("liquidatable").waitFor();
+    expect(await page.getByTestId("liquidatable").textContent()).toBe(String(health.liquidatable));
+    expect(await page.locator("tr[data-account][data-market]").count()).toBe(health.positions.length);
+    for (const p of health.positions) {
+      const cell = page.locator(`tr[data-account="${p.account}"][data-market="${p.market}"] td[data-col="hf"]`);
+      expect(await cell.getAttribute("data-value"), p.account).toBe(p.healthFactor);
+    }
+    for (const b of health.bands) {
+      expect(await page.locator(`tr[data-band="${b.label}"] td[data-col="count"]`).textContent()).toBe(String(b.count));
+    }
+    expect(markets.liquidations).toHaveLength(1);
+    const liq = markets.liquidations[0]!;
+    expect(await rawIn(page, `tr[data-borrower="${liq.borrower}"] td[data-col="repaid"]`)).toBe(liq.debtRepaid);
+    await shot(page, "markets");
+
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, reducedMotion: "reduce" });
+    const small = await phone.newPage();
+    await small.goto(`${base}/markets`);
+    await small.getByTestId("liquidatable").waitFor();
+    expect(await small.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    await shot(small, "markets-phone");
+    await phone.close();
+  });
+
+  it("position: the evaluation checklist of each LRT it holds, as the API computes it", async () => {
+    // staker-03 holds eETH (also weETH on Arbitrum and in the Aave-style pool) and rsETH
+    const address = devKey(stakerKey(3)).address;
+    const held = await api<LrtHoldings>(`/lrts/holdings/${address}`);
+    expect(held.lrts.map((l) => l.lrt)).toEqual(["eeth", "rseth"]);
+    await page.goto(`${base}/position/${address}`);
+    for (const h of held.lrts) {
+      const checklist = await api<Checklist>(`/risk/checklist/${h.lrt}`);
+      const badge = page.getByTestId(`checklist-severity-${h.lrt}`).locator("[data-severity]");
+      await badge.waitFor();
+      expect(await badge.getAttribute("data-severity")).toBe(checklist.severity);
+      const items = page.locator(`article[data-lrt="${h.lrt}"] li[data-item]`);
+      expect(await items.count()).toBe(checklist.items.length);
+      for (const item of checklist.items) {
+        const row = page.locator(`article[data-lrt="${h.lrt}"] li[data-item="${item.key}"]`);
+        expect(await row.getAttribute("data-severity"), `${h.lrt} ${item.key}`).toBe(item.severity);
+      }
+    }
+    // open one item with the keyboard
+    const summary = page.locator('article[data-lrt="eeth"] li[data-item="slashing"] summary');
+    await summary.focus();
+    await page.keyboard.press("Enter");
+    await page.locator('article[data-lrt="eeth"] li[data-item="slashing"] details[open]').waitFor();
+    await shot(page, "position-lrt");
   });
 
   it("unknown operators and paths get a clear message, and nothing threw in the browser", async () => {
