@@ -26,7 +26,10 @@ const PROTOCOLS: Record<string, string> = {
   swell: "Swell",
 };
 
-/** The token an LRT trades as (weETH for ether.fi), which its rate prices. */
+/**
+ * The token an LRT trades as (weETH for ether.fi), which its rate prices. ether.fi's supply counts eETH shares, and
+ * one weETH is one share, so its supply is shown in weETH.
+ */
 const tradedSymbol = (s: LrtSummary) => s.wrappedSymbol ?? s.symbol;
 
 /** A WAD rate or price as "1.000512". */
@@ -124,7 +127,7 @@ function LrtTable({ lrts, markets }: { lrts: LrtSummary[]; markets: Markets | un
                 <Amount value={l.nav} />
               </td>
               <td className="num">
-                <Amount value={l.supply} unit={l.symbol} />
+                <Amount value={l.supply} unit={tradedSymbol(l)} />
               </td>
               <td className="num">{formatInt(l.queuePending)} pending</td>
               <td>
@@ -246,9 +249,9 @@ function LrtStats({ lrt, history }: { lrt: LrtDetail; history: LrtHistory | unde
           <Amount value={s.nav} />
         </span>
       </Stat>
-      <Stat label="Supply">
+      <Stat label="Supply" hint={s.wrappedSymbol ? `${s.symbol} shares, one per ${s.wrappedSymbol}` : undefined}>
         <span data-testid="lrt-supply">
-          <Amount value={s.supply} unit={s.symbol} />
+          <Amount value={s.supply} unit={tradedSymbol(s)} />
         </span>
       </Stat>
     </Stats>
