@@ -299,6 +299,8 @@ describe("Monte Carlo through the API", () => {
     const w = f.worst[0];
     const rerun = await node.client.post("/api/sim/runs", { scenario: "tiny-api", seed: w.seed });
     const r = await poll(`/api/sim/runs/${rerun.body.id}`, (b) => b.status === "done" || b.status === "failed");
-    expect(r.summary.hash).toBe(w.hash);
+    expect(w.stateHash).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(r.summary.hash).toBe(w.stateHash);
+    expect(r.summary.badDebt).toBe(w.badDebt);
   }, 120_000);
 });

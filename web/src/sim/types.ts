@@ -124,7 +124,10 @@ export interface WorstPath {
   liquidatedValue: string;
   totalLoss: string;
   maxDepeg: number;
-  hash: string;
+  /** fingerprint of every command the path applied */
+  digest: string;
+  /** the world hash at the path's end (what a single run with this seed reports) */
+  stateHash: string | null;
 }
 
 export interface Figures {
