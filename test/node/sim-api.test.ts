@@ -175,6 +175,18 @@ describe("a run through the API", () => {
     expect(jobs.counts.kept).toBe(before);
   });
 
+  it("a network beyond the API's bounds is refused before its names are listed", async () => {
+    const huge = TINY.replace("preset: small", "preset: small\n  params:\n    operators: 1000000000");
+    const r = await node.client.post("/api/sim/runs", { yaml: huge });
+    expect(r.status).toBe(400);
+    expect(r.body.code).toBe("ScenarioTooLarge");
+    expect(r.body.context).toMatchObject({ path: "network.params.operators", value: 1e9, max: 4000 });
+    const long = TINY.replace("blocks: 60", "blocks: 300000").replace("step: 10", "step: 1");
+    const l = await node.client.post("/api/sim/runs", { yaml: long });
+    expect(l.status).toBe(400);
+    expect(l.body).toMatchObject({ code: "ScenarioTooLarge", context: { steps: 300000, max: 20000 } });
+  });
+
   it("requests name exactly one source, and bounded numbers", async () => {
     for (const bad of [
       {},

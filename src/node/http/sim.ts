@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import { isScenarioError } from "../../sim/scenario/errors.ts";
 import type { Scenario } from "../../sim/scenario/types.ts";
 import { type MonteCarloJob, type RunJob, type SimJob, SimJobs, type Submission } from "../sim/jobs.ts";
-import { findScenario, listScenarios, parseScenarioText, SHIPPED_SCENARIOS_DIR, stepsOf } from "../sim/scenarios.ts";
+import { findScenario, listScenarios, parseForApi, SHIPPED_SCENARIOS_DIR, stepsOf } from "../sim/scenarios.ts";
 import { errors, json } from "./openapi.ts";
 import { sendError, sendJson } from "./respond.ts";
 import { ErrorBody } from "./schemas.ts";
@@ -242,7 +242,7 @@ export function registerSimRoutes(app: OpenAPIHono, opts: SimRouteOptions = {}):
       file = "posted.yaml";
     }
     try {
-      return { s: parseScenarioText(text, file), text, file, shipped };
+      return { s: parseForApi(text, file), text, file, shipped };
     } catch (e) {
       if (isScenarioError(e)) {
         return sendError(c, 400, e.code, e.message, { file: e.file, line: e.line, column: e.column, path: e.path });
@@ -302,7 +302,8 @@ export function registerSimRoutes(app: OpenAPIHono, opts: SimRouteOptions = {}):
         202: json(Accepted, "Queued (or already running)"),
         400: err(
           "Malformed request (InvalidRequest), a bad scenario — its code (ScenarioSyntax, ScenarioSchema, " +
-            "ScenarioReference, ScenarioNetwork), message and context {file, line, column, path} — or ScenarioTooLarge",
+            "ScenarioReference, ScenarioNetwork), message and context {file, line, column, path} — or " +
+            "ScenarioTooLarge (too many steps, or a network beyond the API's bounds: twice mainnet-2026's counts)",
         ),
         404: err("No shipped scenario has that name (ScenarioNotFound)"),
         429: err("Too many requests (RateLimited), or the simulation queue is full (SimQueueFull)"),
@@ -345,8 +346,9 @@ export function registerSimRoutes(app: OpenAPIHono, opts: SimRouteOptions = {}):
       tags: ["simulation"],
       summary: "A run: status (queued, running, done, failed), progress, the series so far, the summary when done",
       description:
-        "Pass `since` (the rows already read) to receive only the new rows. Finished runs are kept in memory for " +
-        "a while: the least recently read is forgotten first, after which the id is 404.",
+        "Pass `since` (the rows already read) to receive only the new rows. Finished runs and batches are kept in " +
+        `memory, at most ${jobs.keepFinished} of them: the least recently read is forgotten first, after which ` +
+        "its id is 404 (SimRunNotFound).",
       request: { params: IdPath, query: RunQuery },
       responses: {
         200: json(RunOut, "The run"),
@@ -389,7 +391,10 @@ export function registerSimRoutes(app: OpenAPIHono, opts: SimRouteOptions = {}):
       request: { body: { required: true, content: { "application/json": { schema: MonteCarloRequest } } } },
       responses: {
         202: json(Accepted, "Queued (or already running)"),
-        400: err("Malformed request, or a bad scenario (its code, message and context {file, line, column, path})"),
+        400: err(
+          "Malformed request, a bad scenario (its code, message and context {file, line, column, path}), or a " +
+            "network beyond the API's bounds (ScenarioTooLarge)",
+        ),
         404: err("No shipped scenario has that name (ScenarioNotFound)"),
         429: err("Too many requests (RateLimited), or the simulation queue is full (SimQueueFull)"),
         ...errors(),
@@ -421,6 +426,7 @@ export function registerSimRoutes(app: OpenAPIHono, opts: SimRouteOptions = {}):
       path: "/api/sim/montecarlo/{id}",
       tags: ["simulation"],
       summary: "A Monte Carlo batch: progress (paths done, ETA), then its distributions",
+      description: `Kept like runs: at most ${jobs.keepFinished} finished jobs, the least recently read forgotten first.`,
       request: { params: IdPath },
       responses: {
         200: json(MonteCarloOut, "The batch"),

@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 import { networkNames } from "../../sim/network/names.ts";
 import { parseScenario } from "../../sim/scenario/parse.ts";
 import type { Scenario } from "../../sim/scenario/types.ts";
+import { NodeError } from "../errors.ts";
+import { overBounds } from "./bounds.ts";
 
 /**
  * The shipped scenarios: every `.yaml` file under the repository's `scenarios/` folder (incident replays, stress
@@ -35,6 +37,24 @@ export interface ScenarioFile {
 /** Parses and validates a scenario (a ScenarioError names the line, column and path of the first problem). */
 export function parseScenarioText(text: string, file: string): Scenario {
   return parseScenario(text, { file, names: networkNames });
+}
+
+/**
+ * As parseScenarioText, for the API: the shape is checked first, then the network's size against the API's bounds
+ * (NodeError 400 ScenarioTooLarge), and only then are the network's names listed and the references checked.
+ */
+export function parseForApi(text: string, file: string): Scenario {
+  const shape = parseScenario(text, { file });
+  const over = overBounds(shape);
+  if (over !== null) {
+    throw new NodeError(
+      "ScenarioTooLarge",
+      400,
+      `${over.path} is ${over.value}; the API runs networks up to ${over.max} (use restake simulate)`,
+      { ...over, file },
+    );
+  }
+  return parseScenarioText(text, file);
 }
 
 export const stepsOf = (s: Scenario): number => Math.ceil(s.run.blocks / Math.max(1, s.run.step));
