@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, REPO_ROOT } from "../../../soak/lib.ts";
-import type { SimRunAnswer, SimScenarios } from "../../../web/src/sim/types.ts";
+import type { SimMonteCarloAnswer, SimRunAnswer, SimScenarios } from "../../../web/src/sim/types.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../chromium.ts";
 
 /**
@@ -155,6 +155,36 @@ describe("the simulation page on a demo node", () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await expect.poll(() => page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
     await shot(page, "simulation-phone");
+    await context.close();
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it("runs a small Monte Carlo batch from the page: its distributions and aggregate hash are the API's", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(`pageerror: ${e.message}`));
+    await page.goto(`${base}/simulation`);
+    await page.getByRole("tab", { name: "Monte Carlo" }).click();
+    await page.getByLabel("Scenario to run").selectOption(SCENARIO);
+    await page.getByLabel("Paths").fill("3");
+    await page.getByLabel("Workers").fill("1");
+    await page.getByRole("button", { name: "Run paths" }).click();
+    const view = page.locator(".sim-mc[data-mc]");
+    await view.waitFor();
+    const id = await view.getAttribute("data-mc");
+    await page.locator('.sim-mc[data-status="done"]').waitFor({ timeout: 90_000 });
+    const answer = await api<SimMonteCarloAnswer>(`/sim/montecarlo/${id}`);
+    expect(answer.status).toBe("done");
+    expect((await page.getByTestId("mc-hash").textContent())?.trim()).toBe(answer.result!.hash);
+    const f = answer.result!.variants[0]!.figures;
+    const risk = page.getByRole("region", { name: "Value and liquidations at risk" });
+    expect(await risk.locator('tr[data-row="var"] td').nth(1).locator("data").getAttribute("value")).toBe(f.var99);
+    expect(await risk.locator('tr[data-row="lar"] td').nth(0).locator("data").getAttribute("value")).toBe(f.lar95);
+    const worst = page.getByRole("region", { name: "Worst paths" }).locator("tbody tr");
+    expect(await worst.count()).toBe(f.worst.length);
+    expect(await worst.first().getAttribute("data-seed")).toBe(String(f.worst[0]!.seed));
+    await shot(page, "simulation-montecarlo");
     await context.close();
     expect(pageErrors).toEqual([]);
   }, 120_000);

@@ -117,7 +117,8 @@ export function histogramOption(bins: { label: string; count: number }[], color 
     xAxis: {
       type: "category",
       data: bins.map((b) => b.label),
-      axisLabel: { ...axisLabel, rotate: bins.length > 6 ? 35 : 0, fontSize: 11, hideOverlap: true },
+      // each bin's lower edge on the axis (ECharts drops labels that would overlap); the full range in the tooltip
+      axisLabel: { ...axisLabel, fontSize: 11, formatter: (v: string) => v.split("–")[0] ?? v },
       axisTick: { show: false },
     },
     yAxis: { type: "value", minInterval: 1, axisLabel, splitLine },
