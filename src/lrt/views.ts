@@ -100,13 +100,21 @@ export function nav(w: World, id: string, at?: At): NavView {
 }
 
 /** What a pending request would pay if finalized (or, for Renzo, claimed) now, by the protocol's min() rule. */
-export function payoutNow(w: World, rec: LrtRecord, req: WithdrawalRequest, block: bigint, now: bigint): bigint {
+export function payoutNow(
+  w: World,
+  rec: LrtRecord,
+  req: WithdrawalRequest,
+  block: bigint,
+  now: bigint,
+  /** the protocol's TVL (Renzo) or rate (Puffer) at (block, now), when the caller prices many requests at once */
+  shared?: { renzoTvl?: bigint; pufferRate?: bigint },
+): bigint {
   if (req.payout !== null) return req.payout;
   switch (rec.protocol) {
     case "etherfi":
       return min(req.amountAtRequest, (req.shares * etherfi.amountPerShareCeil(rec)) / WAD);
     case "renzo": {
-      const t = renzo.tvlOrZero(w, rec, block, now);
+      const t = shared?.renzoTvl ?? renzo.tvlOrZero(w, rec, block, now);
       const eth = renzo.redeemAmount(rec, t, req.shares);
       const price = renzo.feedPrice(w, rec, req.asset, now, false);
       return min(req.amountAtRequest, price === 0n ? 0n : (eth * WAD) / price);
@@ -114,7 +122,7 @@ export function payoutNow(w: World, rec: LrtRecord, req: WithdrawalRequest, bloc
     case "kelp":
       return min(req.amountAtRequest, (req.shares * kelp.rate(rec)) / livePrice(w, req.asset));
     case "puffer":
-      return (req.shares * min(req.rateAtRequest, puffer.rate(w, rec, block, now))) / WAD;
+      return (req.shares * min(req.rateAtRequest, shared?.pufferRate ?? puffer.rate(w, rec, block, now))) / WAD;
     case "swell":
       return (req.shares * min(req.rateAtRequest, rec.book.kind === "swell" ? rec.book.rate : WAD)) / WAD;
   }
@@ -156,12 +164,22 @@ export function queue(w: World, id: string, at?: At): QueueView {
     nextRequestId: rec.nextRequestId,
     lastFinalizedId: rec.lastFinalizedId,
   };
+  // Renzo's TVL and Puffer's rate scan every holding: computed once for the whole queue, not once per request
+  let shared: { renzoTvl?: bigint; pufferRate?: bigint } | undefined;
   for (const r of requestsOf(w, rec.id)) {
     if (r.status === "pending") {
       v.pending++;
       v.pendingShares += r.shares;
       addTo(v.pendingAtRequest, r.asset, r.amountAtRequest);
-      addTo(v.pendingPayoutNow, r.asset, payoutNow(w, rec, r, block, now));
+      if (shared === undefined && r.payout === null) {
+        shared =
+          rec.protocol === "renzo"
+            ? { renzoTvl: renzo.tvlOrZero(w, rec, block, now) }
+            : rec.protocol === "puffer"
+              ? { pufferRate: puffer.rate(w, rec, block, now) }
+              : {};
+      }
+      addTo(v.pendingPayoutNow, r.asset, payoutNow(w, rec, r, block, now, shared));
     } else if (r.status === "finalized") {
       v.finalized++;
       addTo(v.finalizedOwed, r.asset, r.payout ?? 0n);
