@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decimalsFor } from "../../web/src/sim/charts.ts";
 import {
+  decimalsFor,
   depegLines,
   histogramBins,
   liquidationLines,

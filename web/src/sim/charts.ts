@@ -1,7 +1,7 @@
 import type { ChartOption } from "../charts/Chart.tsx";
 import { PALETTE } from "../charts/ChartBox.tsx";
 import { compact } from "../charts/options.ts";
-import type { Line } from "./series.ts";
+import { decimalsFor, type Line } from "./series.ts";
 
 /** ECharts options for the simulation charts (types only from ECharts: the chart module stays lazily loaded). */
 
@@ -91,21 +91,6 @@ export function timeOption(
           },
     ),
   };
-}
-
-/** Decimals that tell apart about five ticks across the lines' values (at least 2, at most 8). */
-export function decimalsFor(lines: Line[]): number {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (const l of lines) {
-    for (const [, v] of l.points) {
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-  }
-  const span = hi - lo;
-  if (!(span > 0)) return 2;
-  return Math.min(8, Math.max(2, Math.ceil(-Math.log10(span / 5))));
 }
 
 /** A histogram: vertical bars over labelled bins. */

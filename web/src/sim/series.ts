@@ -99,4 +99,19 @@ function short(v: number): string {
   return `${Number(v.toPrecision(3))}`;
 }
 
+/** Decimals that tell apart about five ticks across the lines' values (at least 2, at most 8). */
+export function decimalsFor(lines: Line[]): number {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const l of lines) {
+    for (const [, v] of l.points) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  const span = hi - lo;
+  if (!(span > 0)) return 2;
+  return Math.min(8, Math.max(2, Math.ceil(-Math.log10(span / 5))));
+}
+
 const round = (v: number) => Math.round(v * 1e6) / 1e6;
