@@ -22,6 +22,8 @@ const REGISTRY: Record<string, () => Promise<Benchmark>> = {
   "node-replay": () => import("./node-replay.ts"),
   risk: () => import("./risk.ts"),
   rewards: () => import("./rewards.ts"),
+  "sim-mainnet": () => import("./sim-mainnet.ts"),
+  "sim-montecarlo": () => import("./sim-montecarlo.ts"),
 };
 
 function usage(): string {

@@ -1,12 +1,9 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { keccak256, stringToBytes } from "viem";
-import { pathSeed, runPath } from "./mc/paths.ts";
-import { type Figures, figures, type PathOutcome } from "./mc/stats.ts";
+import { PathRunner, type Task } from "./mc/runner.ts";
+import { type Figures, figures, type PathOutcome, worstIndices } from "./mc/stats.ts";
 import type { FromWorker, ToWorker, WorkerInit } from "./mc/worker.ts";
-import { buildNetwork } from "./network/build.ts";
-import type { SimNetwork } from "./network/types.ts";
-import { plainJson } from "./output.ts";
 import type { Scenario } from "./scenario/types.ts";
 
 /**
@@ -14,6 +11,9 @@ import type { Scenario } from "./scenario/types.ts";
  * worker_threads. Each worker builds the network once and runs each path inside a journal mark that is rolled back
  * (./mc/paths.ts); paths are handed out in chunks and gathered by index, so the figures and the aggregate hash are
  * the same for any number of workers. Only per-path outcomes are kept, never series.
+ *
+ * Two phases: every path, fingerprinted by the digest of its commands; then the worst paths of each variant again,
+ * with their world hashes (what `restake simulate --seed` prints) — a rerun whose digest must match the first.
  */
 
 export interface MonteCarloProgress {
@@ -32,7 +32,7 @@ export interface SweepVariant {
 
 export interface MonteCarloOptions {
   paths: number;
-  /** worker threads (default: the machine's parallelism, at most one per chunk); 0 runs in this thread */
+  /** worker threads (default: the machine's parallelism, at most one per path); 0 runs in this thread */
   workers?: number;
   /** path i's seed is pathSeed(baseSeed, i); default the scenario's seed */
   baseSeed?: number;
@@ -40,12 +40,16 @@ export interface MonteCarloOptions {
   sweep?: { key: string; variants: SweepVariant[] };
   /** paths per chunk handed to a worker (default: enough for ~8 chunks per worker, at most 50) */
   chunk?: number;
-  /** assert after every path that the rollback restored the world hash (costs two hashes per path) */
+  /** assert after every path that the rollback restored the world hash (costs two world hashes per path) */
   checkRollback?: boolean;
   checkConservation?: boolean;
-  /** worst paths listed per variant */
+  /** compute every path's world hash, not only the worst paths' (costly on big networks) */
+  stateHashes?: boolean;
+  /** worst paths listed per variant (default 10) */
   worst?: number;
   onProgress?: (p: MonteCarloProgress) => void;
+  /** every path's outcome as it arrives (in no particular order): for callers that keep or stream more than the figures */
+  onOutcome?: (variant: number, outcome: PathOutcome) => void;
 }
 
 export interface MonteCarloResult {
@@ -65,7 +69,10 @@ export interface MonteCarloResult {
     startupMs: number;
     /** longest network build seen */
     buildMs: number;
+    /** paths of the first phase per second, start-up and builds included */
     pathsPerSecond: number;
+    /** the worst paths' reruns with their world hashes */
+    worstRerunMs: number;
   };
 }
 
@@ -75,19 +82,158 @@ export function deterministicResult(r: MonteCarloResult): Omit<MonteCarloResult,
   return rest;
 }
 
-interface Task {
-  variant: number;
-  from: number;
-  to: number;
+/** Runs tasks somewhere and reports each task's outcomes. */
+interface Pool {
+  run(tasks: Task[], onOutcomes: (variant: number, outcomes: PathOutcome[]) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface PoolInit {
+  scenarios: Scenario[];
+  baseSeed: number;
+  checkRollback: boolean;
+  checkConservation?: boolean;
+}
+
+interface Timing {
+  startupMs: number;
+  buildMs: number;
+}
+
+function inlinePool(init: PoolInit, onPath: () => void, timing: Timing): Pool {
+  const runner = new PathRunner(init.scenarios, init.baseSeed, init, {
+    onBuilt: (ms) => {
+      timing.buildMs = Math.max(timing.buildMs, ms);
+    },
+    onPath,
+  });
+  return {
+    async run(tasks, onOutcomes) {
+      for (const t of tasks) onOutcomes(t.variant, await runner.run(t));
+    },
+    async close() {},
+  };
 }
 
 const BOOT = new URL("./mc/boot.mjs", import.meta.url);
 const ENTRY = new URL("./mc/worker.ts", import.meta.url).href;
 
-/** Variant → first variant with the same network spec and seed (they share one built network). */
-function networkKeys(scenarios: readonly Scenario[]): number[] {
-  const keys = scenarios.map((s) => plainJson({ n: s.network, s: s.seed }));
-  return keys.map((k) => keys.indexOf(k));
+/** Worker threads pulling tasks from a shared queue: a worker that finishes a chunk gets the next. */
+async function threadPool(count: number, init: PoolInit, onPath: () => void, timing: Timing): Promise<Pool> {
+  const data: WorkerInit = { entry: ENTRY, ...init };
+  let queue: Task[] = [];
+  let busy = 0;
+  let current: {
+    resolve: () => void;
+    reject: (e: Error) => void;
+    onOutcomes: (v: number, o: PathOutcome[]) => void;
+  } | null = null;
+  let failure: Error | null = null;
+  const idle: Worker[] = [];
+  const threads: Worker[] = [];
+
+  const fail = (e: Error): void => {
+    if (failure !== null) return;
+    failure = e;
+    for (const w of threads) void w.terminate();
+    current?.reject(e);
+    current = null;
+  };
+  const feed = (): void => {
+    while (idle.length > 0 && queue.length > 0) {
+      const w = idle.pop()!;
+      busy++;
+      w.postMessage({ type: "task", task: queue.shift()! } satisfies ToWorker);
+    }
+    if (queue.length === 0 && busy === 0 && current !== null) {
+      const c = current;
+      current = null;
+      c.resolve();
+    }
+  };
+
+  await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<void>((ready, notReady) => {
+          const started = performance.now();
+          const w = new Worker(BOOT, { workerData: data });
+          threads.push(w);
+          w.on("message", (m: FromWorker) => {
+            switch (m.type) {
+              case "ready":
+                timing.startupMs = Math.max(timing.startupMs, performance.now() - started);
+                idle.push(w);
+                ready();
+                break;
+              case "built":
+                timing.buildMs = Math.max(timing.buildMs, m.ms);
+                break;
+              case "path":
+                onPath();
+                break;
+              case "done":
+                busy--;
+                try {
+                  current?.onOutcomes(m.variant, m.outcomes);
+                } catch (e) {
+                  fail(e instanceof Error ? e : new Error(String(e)));
+                  break;
+                }
+                idle.push(w);
+                feed();
+                break;
+              case "error":
+                fail(new Error(`Monte Carlo worker failed: ${m.message}`));
+                break;
+            }
+          });
+          w.on("error", (e) => {
+            notReady(e);
+            fail(e);
+          });
+          w.on("exit", (code) => {
+            if (code !== 0) fail(new Error(`Monte Carlo worker exited with code ${code}`));
+          });
+        }),
+    ),
+  );
+
+  return {
+    run(tasks, onOutcomes) {
+      if (failure !== null) return Promise.reject(failure);
+      return new Promise<void>((resolve, reject) => {
+        current = { resolve, reject, onOutcomes };
+        queue = [...tasks];
+        feed();
+      });
+    },
+    async close() {
+      if (failure !== null) {
+        await Promise.all(threads.map((w) => w.terminate()));
+        return;
+      }
+      await Promise.all(
+        threads.map(
+          (w) =>
+            new Promise<void>((done) => {
+              w.once("exit", () => done());
+              w.postMessage({ type: "stop" } satisfies ToWorker);
+            }),
+        ),
+      );
+    },
+  };
+}
+
+function chunks(variants: number, indices: readonly number[], size: number, stateHash: boolean): Task[] {
+  const tasks: Task[] = [];
+  for (let v = 0; v < variants; v++) {
+    for (let k = 0; k < indices.length; k += size)
+      tasks.push({ variant: v, indices: indices.slice(k, k + size), stateHash });
+  }
+  return tasks;
 }
 
 export async function monteCarlo(scenario: Scenario, opts: MonteCarloOptions): Promise<MonteCarloResult> {
@@ -97,52 +243,65 @@ export async function monteCarlo(scenario: Scenario, opts: MonteCarloOptions): P
   const baseSeed = opts.baseSeed ?? scenario.seed;
   const variants = opts.sweep?.variants ?? [{ label: "base", scenario }];
   if (variants.length === 0) throw new RangeError("a sweep needs at least one value");
-  const scenarios = variants.map((v) => v.scenario);
   const total = paths * variants.length;
   const workers = Math.max(0, Math.min(opts.workers ?? availableParallelism(), total));
   const chunk = Math.max(1, opts.chunk ?? Math.min(50, Math.ceil(paths / Math.max(1, workers * 8))));
-  const tasks: Task[] = [];
-  for (let v = 0; v < variants.length; v++) {
-    for (let from = 0; from < paths; from += chunk) tasks.push({ variant: v, from, to: Math.min(paths, from + chunk) });
-  }
-  const results: PathOutcome[][] = variants.map(() => new Array<PathOutcome>(paths));
+  const worst = opts.worst ?? 10;
+  const stateHashes = opts.stateHashes ?? false;
+
   let done = 0;
-  const tick = (): void => {
+  const onPath = (): void => {
+    // the worst paths' reruns are not counted: progress is over the paths the user asked for
+    if (done >= total) return;
     done++;
     if (opts.onProgress === undefined) return;
     const elapsedMs = performance.now() - t0;
     opts.onProgress({ done, total, elapsedMs, etaMs: (elapsedMs / done) * (total - done) });
   };
-  const timing = { startupMs: 0, buildMs: 0 };
-  const pathOpts = {
+  const timing: Timing = { startupMs: 0, buildMs: 0 };
+  const init: PoolInit = {
+    scenarios: variants.map((v) => v.scenario),
+    baseSeed,
     checkRollback: opts.checkRollback ?? false,
     ...(opts.checkConservation === undefined ? {} : { checkConservation: opts.checkConservation }),
   };
+  const pool = workers === 0 ? inlinePool(init, onPath, timing) : await threadPool(workers, init, onPath, timing);
 
-  if (workers === 0) {
-    const keys = networkKeys(scenarios);
-    let cached = null as { key: number; net: SimNetwork } | null;
-    for (const t of tasks) {
-      const key = keys[t.variant]!;
-      if (cached?.key !== key) {
-        cached = null;
-        const base = scenarios[key]!;
-        const b = performance.now();
-        cached = { key, net: buildNetwork(base.network, base.seed) };
-        timing.buildMs = Math.max(timing.buildMs, performance.now() - b);
+  const results: PathOutcome[][] = variants.map(() => new Array<PathOutcome>(paths));
+  let firstMs = 0;
+  let rerunMs = 0;
+  try {
+    const all = Array.from({ length: paths }, (_, i) => i);
+    await pool.run(chunks(variants.length, all, chunk, stateHashes), (v, outs) => {
+      for (const o of outs) {
+        results[v]![o.index] = o;
+        opts.onOutcome?.(v, o);
       }
-      for (let i = t.from; i < t.to; i++) {
-        const s = scenarios[t.variant]!;
-        results[t.variant]![i] = await runPath(cached.net, s, i, pathSeed(baseSeed, i), pathOpts);
-        tick();
-      }
+    });
+    firstMs = performance.now() - t0;
+    for (const r of results)
+      if (r.filter((o) => o !== undefined).length !== paths) throw new Error("paths went missing");
+    if (!stateHashes) {
+      const t1 = performance.now();
+      const reruns: Task[] = results.map((r, v) => ({ variant: v, indices: worstIndices(r, worst), stateHash: true }));
+      await pool.run(reruns, (v, outs) => {
+        for (const o of outs) {
+          const first = results[v]![o.index]!;
+          if (o.digest !== first.digest) {
+            throw new Error(
+              `path ${o.index} (seed ${o.seed}) is not reproducible: digest ${o.digest} ≠ ${first.digest}`,
+            );
+          }
+          results[v]![o.index] = o;
+        }
+      });
+      rerunMs = performance.now() - t1;
     }
-  } else {
-    await runOnWorkers(workers, tasks, { scenarios, baseSeed, ...pathOpts }, results, tick, timing);
+  } finally {
+    await pool.close();
   }
 
-  const blocks = variants.map((v, i) => ({ label: v.label, figures: figures(results[i]!, opts.worst ?? 10) }));
-  const totalMs = performance.now() - t0;
+  const blocks = variants.map((v, i) => ({ label: v.label, figures: figures(results[i]!, worst) }));
   return {
     scenario: scenario.name,
     baseSeed,
@@ -152,79 +311,11 @@ export async function monteCarlo(scenario: Scenario, opts: MonteCarloOptions): P
     hash: keccak256(stringToBytes(blocks.map((b) => `${b.label}:${b.figures.hash}`).join("\n"))),
     timing: {
       workers,
-      totalMs: Math.round(totalMs),
+      totalMs: Math.round(performance.now() - t0),
       startupMs: Math.round(timing.startupMs),
       buildMs: Math.round(timing.buildMs),
-      pathsPerSecond: total / (totalMs / 1000),
+      pathsPerSecond: total / (firstMs / 1000),
+      worstRerunMs: Math.round(rerunMs),
     },
   };
-}
-
-function runOnWorkers(
-  count: number,
-  tasks: Task[],
-  init: { scenarios: Scenario[]; baseSeed: number; checkRollback: boolean; checkConservation?: boolean },
-  results: PathOutcome[][],
-  tick: () => void,
-  timing: { startupMs: number; buildMs: number },
-): Promise<void> {
-  const data: WorkerInit = { entry: ENTRY, networkOf: networkKeys(init.scenarios), ...init };
-  let next = 0;
-  let running = 0;
-  const threads: Worker[] = [];
-  return new Promise<void>((resolve, reject) => {
-    let failed = false;
-    const fail = (e: Error): void => {
-      if (failed) return;
-      failed = true;
-      for (const w of threads) void w.terminate();
-      reject(e);
-    };
-    const give = (w: Worker): void => {
-      const t = tasks[next++];
-      if (t === undefined) {
-        w.postMessage({ type: "stop" } satisfies ToWorker);
-        return;
-      }
-      w.postMessage({ type: "task", ...t } satisfies ToWorker);
-    };
-    for (let k = 0; k < count; k++) {
-      const started = performance.now();
-      const w = new Worker(BOOT, { workerData: data });
-      threads.push(w);
-      running++;
-      w.on("message", (m: FromWorker) => {
-        switch (m.type) {
-          case "ready":
-            timing.startupMs = Math.max(timing.startupMs, performance.now() - started);
-            give(w);
-            break;
-          case "built":
-            timing.buildMs = Math.max(timing.buildMs, m.ms);
-            break;
-          case "path":
-            tick();
-            break;
-          case "done":
-            for (const o of m.outcomes) results[m.variant]![o.index] = o;
-            give(w);
-            break;
-          case "error":
-            fail(new Error(`Monte Carlo worker failed: ${m.message}`));
-            break;
-        }
-      });
-      w.on("error", (e) => fail(e));
-      w.on("exit", (code) => {
-        running--;
-        if (failed) return;
-        if (code !== 0) fail(new Error(`Monte Carlo worker exited with code ${code}`));
-        else if (running === 0) {
-          const missing = results.some((r) => r.length !== r.filter((o) => o !== undefined).length);
-          if (next < tasks.length || missing) fail(new Error("workers stopped before every path ran"));
-          else resolve();
-        }
-      });
-    }
-  });
 }

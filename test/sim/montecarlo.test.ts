@@ -18,7 +18,7 @@ function outcome(index: number, badDebtEth: bigint, liquidatedEth: bigint, maxDe
   return {
     index,
     seed: 1000 + index,
-    hash: `0x${index.toString(16).padStart(64, "0")}`,
+    digest: `0x${index.toString(16).padStart(64, "0")}`,
     badDebt: badDebtEth * E18,
     liquidatedValue: liquidatedEth * E18,
     liquidations: liquidatedEth > 0n ? 1 : 0,
@@ -83,15 +83,18 @@ describe("Monte Carlo runs", () => {
     const net = buildNetwork(s.network, s.seed);
     const before = net.chain.hash();
     const block = net.chain.block;
-    const a = await runPath(net, s, 0, pathSeed(5, 0));
+    const a = await runPath(net, s, 0, pathSeed(5, 0), { stateHash: true });
     expect(net.chain.hash()).toBe(before);
     expect(net.chain.block).toBe(block);
     const b = await runPath(net, s, 1, pathSeed(5, 1), { checkRollback: true });
     expect(net.chain.hash()).toBe(before);
-    expect(b.hash).not.toBe(a.hash);
+    expect(b.digest).not.toBe(a.digest);
+    expect(b.stateHash).toBeUndefined();
+    // the same seed again: the same commands
+    expect((await runPath(net, s, 0, pathSeed(5, 0))).digest).toBe(a.digest);
     // the same seed on a network nobody ran on before: the same final state
     const fresh = await simulate(s, { seed: pathSeed(5, 0), keepSeries: false, security: false });
-    expect(fresh.summary.hash).toBe(a.hash);
+    expect(fresh.summary.hash).toBe(a.stateHash);
     expect(fresh.summary.badDebt).toBe(a.badDebt.toString());
   }, 60_000);
 
@@ -101,12 +104,14 @@ describe("Monte Carlo runs", () => {
     // both at once: the worker start-ups overlap
     const [one, two] = await Promise.all([
       monteCarlo(s, { paths: 20, workers: 1, baseSeed: 11, chunk: 3, checkRollback: true }),
+      // every path's world hash computed on the way, rather than the worst paths rerun for it: the same figures
       monteCarlo(s, {
         paths: 20,
         workers: 2,
         baseSeed: 11,
         chunk: 3,
         checkRollback: true,
+        stateHashes: true,
         onProgress: (p) => progress.push(p.done),
       }),
     ]);
@@ -117,8 +122,12 @@ describe("Monte Carlo runs", () => {
     expect(progress.at(-1)).toBe(20);
     const f = one.variants[0]!.figures;
     expect(f.paths).toBe(20);
-    // paths really differ: 20 distinct end states
-    expect(new Set(f.worst.map((w) => w.hash)).size).toBe(f.worst.length);
+    // paths really differ, and each worst path carries the world hash restake simulate --seed prints
+    expect(new Set(f.worst.map((w) => w.digest)).size).toBe(f.worst.length);
+    expect(f.worst.every((w) => w.stateHash?.startsWith("0x"))).toBe(true);
+    const rerun = await simulate(s, { seed: f.worst[0]!.seed, keepSeries: false, security: false });
+    expect(rerun.summary.hash).toBe(f.worst[0]!.stateHash);
+    expect(rerun.summary.badDebt).toBe(f.worst[0]!.badDebt);
     const inline = await monteCarlo(s, { paths: 20, workers: 0, baseSeed: 11 });
     expect(inline.hash).toBe(one.hash);
     const other = await monteCarlo(s, { paths: 20, workers: 0, baseSeed: 12 });

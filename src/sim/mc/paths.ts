@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import { toJson } from "../../core/shared/codec.ts";
 import type { SimNetwork } from "../network/types.ts";
 import { simulate } from "../run/simulate.ts";
 import type { RunSummary } from "../run/types.ts";
@@ -7,7 +9,12 @@ import type { PathOutcome } from "./stats.ts";
 /**
  * One Monte Carlo path on a network built once: the path runs inside a journal mark that is rolled back afterwards,
  * so the next path starts from exactly the state the builder left (asserted with `checkRollback`). A path run this
- * way gives the same hash as `restake simulate --seed <its seed>` on a freshly built network.
+ * way ends in the same state as `restake simulate --seed <its seed>` on a freshly built network.
+ *
+ * A path is fingerprinted by its **digest**: SHA-256 over every command it applied (block, caller, command, in
+ * order). From the same start state the engine is deterministic, so equal digests mean equal end states; hashing
+ * the whole world instead costs more than a short path itself on a mid network. The world hash (`stateHash`, what
+ * `restake simulate` prints) is computed on request: for every path in tests, for the worst paths always.
  */
 
 /** Path i's seed: a 31-bit mix of (baseSeed, i), so neighbouring paths draw unrelated sequences. */
@@ -22,7 +29,7 @@ export function pathSeed(baseSeed: number, index: number): number {
   return h & 0x7fffffff;
 }
 
-export function outcomeOf(index: number, summary: RunSummary): PathOutcome {
+export function outcomeOf(index: number, summary: RunSummary, digest: string): PathOutcome {
   const byLrt: Record<string, number> = {};
   let maxDepeg = 0;
   for (const [id, l] of Object.entries(summary.lrts)) {
@@ -32,7 +39,8 @@ export function outcomeOf(index: number, summary: RunSummary): PathOutcome {
   return {
     index,
     seed: summary.seed,
-    hash: summary.hash,
+    digest,
+    ...(summary.hash === "" ? {} : { stateHash: summary.hash }),
     badDebt: BigInt(summary.badDebt),
     liquidatedValue: BigInt(summary.liquidatedValue),
     liquidations: summary.liquidations,
@@ -53,6 +61,8 @@ export interface PathOptions {
   checkRollback?: boolean;
   /** override the scenario's conservation check */
   checkConservation?: boolean;
+  /** also compute the world hash at the end of the path */
+  stateHash?: boolean;
 }
 
 export async function runPath(
@@ -66,6 +76,8 @@ export async function runPath(
   const journal = chain.world.eigen.journal;
   const block = chain.block;
   const before = opts.checkRollback === true ? chain.hash() : null;
+  const digest = createHash("sha256");
+  const off = chain.onApply((e) => digest.update(toJson(e)));
   const mark = journal.begin();
   let summary: RunSummary;
   try {
@@ -75,10 +87,12 @@ export async function runPath(
         seed,
         keepSeries: false,
         security: false,
+        finalHash: opts.stateHash === true,
         ...(opts.checkConservation === undefined ? {} : { checkConservation: opts.checkConservation }),
       })
     ).summary;
   } finally {
+    off();
     journal.rollback(mark);
     // the clock is not journaled state: it goes back by hand
     chain.block = block;
@@ -88,5 +102,5 @@ export async function runPath(
     if (after !== before)
       throw new Error(`path ${index} (seed ${seed}): rollback left hash ${after}, expected ${before}`);
   }
-  return outcomeOf(index, summary);
+  return outcomeOf(index, summary, `0x${digest.digest("hex")}`);
 }

@@ -11,8 +11,10 @@ import { keccak256, stringToBytes } from "viem";
 export interface PathOutcome {
   index: number;
   seed: number;
-  /** world hash at the end of the path */
-  hash: string;
+  /** SHA-256 over the commands the path applied, in order (./paths.ts) */
+  digest: string;
+  /** the world hash at the end (what `restake simulate --seed` prints), when computed */
+  stateHash?: string;
   badDebt: bigint;
   liquidatedValue: bigint;
   liquidations: number;
@@ -41,7 +43,9 @@ export interface WorstPath {
   liquidatedValue: string;
   totalLoss: string;
   maxDepeg: number;
-  hash: string;
+  digest: string;
+  /** the world hash at the path's end: `restake simulate --seed <seed>` prints the same */
+  stateHash: string | null;
 }
 
 export interface Figures {
@@ -72,7 +76,7 @@ export interface Figures {
   };
   /** the worst paths by bad debt, then by total loss (stakers + LRT holders + lenders) */
   worst: WorstPath[];
-  /** keccak256 over `index:seed:hash` of every path in index order: equal for any worker count */
+  /** keccak256 over `index:seed:digest` of every path in index order: equal for any worker count */
   hash: string;
 }
 
@@ -121,20 +125,28 @@ function mean(xs: readonly bigint[]): string {
 const totalLoss = (o: PathOutcome): bigint => o.losses.stakers + o.losses.lrtHolders + o.losses.lenders;
 
 export function aggregateHash(outcomes: readonly PathOutcome[]): string {
-  const lines = [...outcomes].sort((a, b) => a.index - b.index).map((o) => `${o.index}:${o.seed}:${o.hash}`);
+  const lines = [...outcomes].sort((a, b) => a.index - b.index).map((o) => `${o.index}:${o.seed}:${o.digest}`);
   return keccak256(stringToBytes(lines.join("\n")));
 }
 
 /** The figures over a set of paths (given in any order; they are read by index). */
+/** The worst paths' indices, worst first: by bad debt, then total loss, then index. */
+export function worstIndices(outcomes: readonly PathOutcome[], count: number): number[] {
+  return [...outcomes]
+    .sort((a, b) => byBig(b.badDebt, a.badDebt) || byBig(totalLoss(b), totalLoss(a)) || a.index - b.index)
+    .slice(0, count)
+    .map((o) => o.index);
+}
+
 export function figures(outcomes: readonly PathOutcome[], worstCount = 10): Figures {
   const n = outcomes.length;
   if (n === 0) throw new RangeError("no paths");
   const bad = sortedBig(outcomes.map((o) => o.badDebt));
   const liq = sortedBig(outcomes.map((o) => o.liquidatedValue));
   const depeg = outcomes.map((o) => o.maxDepeg).sort((a, b) => a - b);
-  const worst = [...outcomes]
-    .sort((a, b) => byBig(b.badDebt, a.badDebt) || byBig(totalLoss(b), totalLoss(a)) || a.index - b.index)
-    .slice(0, worstCount)
+  const byIndex = new Map(outcomes.map((o) => [o.index, o]));
+  const worst = worstIndices(outcomes, worstCount)
+    .map((i) => byIndex.get(i)!)
     .map((o) => ({
       index: o.index,
       seed: o.seed,
@@ -142,7 +154,8 @@ export function figures(outcomes: readonly PathOutcome[], worstCount = 10): Figu
       liquidatedValue: o.liquidatedValue.toString(),
       totalLoss: totalLoss(o).toString(),
       maxDepeg: o.maxDepeg,
-      hash: o.hash,
+      digest: o.digest,
+      stateHash: o.stateHash ?? null,
     }));
   return {
     paths: n,

@@ -330,7 +330,7 @@ function figuresSection(f: Figures, prefix: string): string[] {
     "<h3>Worst paths</h3>",
     table(
       "Worst paths by bad debt, then total loss (scenario.yaml is the copy in this run directory)",
-      ["path", "seed", "bad debt", "liquidated", "total loss", "max depeg", "reproduce"],
+      ["path", "seed", "bad debt", "liquidated", "total loss", "max depeg", "world hash", "reproduce"],
       f.worst.map((w) => [
         w.index,
         w.seed,
@@ -338,6 +338,7 @@ function figuresSection(f: Figures, prefix: string): string[] {
         ethText(w.liquidatedValue),
         ethText(w.totalLoss),
         pct(w.maxDepeg),
+        w.stateHash === null ? "—" : `${w.stateHash.slice(0, 12)}…`,
         `restake simulate scenario.yaml --seed ${w.seed}`,
       ]),
     ),

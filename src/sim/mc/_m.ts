@@ -1,0 +1,10 @@
+import { loadScenario } from "../load.ts";
+import { buildNetwork } from "../network/build.ts";
+import { simulate } from "../run/simulate.ts";
+const { scenario } = loadScenario(process.argv[2]!);
+let t = performance.now();
+const net = buildNetwork(scenario.network, scenario.seed);
+console.log("build", ((performance.now() - t) / 1000).toFixed(1));
+t = performance.now();
+const r = await simulate(scenario, { network: net, keepSeries: false, finalHash: process.argv[3] === "hash" });
+console.log("run", ((performance.now() - t) / 1000).toFixed(1), r.summary.steps, r.summary.applied);
