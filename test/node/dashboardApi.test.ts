@@ -9,6 +9,7 @@ import { createApp } from "../../src/node/app.ts";
 import { ledgerOptions, nodeConfig } from "../../src/node/config.ts";
 import { seedDemo, stakerKey } from "../../src/node/demo.ts";
 import { DEMO_CLOSE_CALL, DEMO_LIQUIDATED, DEMO_LRTS, feeAccount } from "../../src/node/demoLayers.ts";
+import { LrtHistory } from "../../src/node/http/lrtHistory.ts";
 import { LrtFeesOut, LrtHistoryOut, LrtHoldingsOut, LrtRequestsOut } from "../../src/node/http/lrtPages.ts";
 import { MarketHealthOut } from "../../src/node/http/marketHealth.ts";
 import { RISK_PARAMS_META } from "../../src/node/http/riskParams.ts";
@@ -152,6 +153,17 @@ describe("GET /api/lrts/{id}/history", () => {
         nav: s.navPerToken,
       });
     }
+  });
+
+  it("keeps at most `capacity` points (the newest), and starts at the node's state when the log is too long", async () => {
+    const full = await new LrtHistory(ledger).of("ezeth");
+    const small = await new LrtHistory(ledger, { capacity: 4 }).of("ezeth");
+    expect(small.samples).toEqual(full.samples.slice(-4));
+    expect(small.dropped).toBe(full.samples.length - 4);
+    const short = await new LrtHistory(ledger, { maxRebuildEntries: 10 }).of("ezeth");
+    expect(short.from).toBe(ledger.seq);
+    expect(short.samples).toHaveLength(1);
+    expect(short.samples[0]!.rate).toBe(lrtViews.rate(lw(), "ezeth"));
   });
 
   it("unknown LRTs are 404 UnknownLrt; malformed ids are 400", async () => {

@@ -13,11 +13,12 @@ import type { World } from "../world.ts";
  * price and the NAV are not in any event (they are functions of the whole state), so computing them from the log
  * means replaying it; doing that per request would cost a full replay each time. Instead the node samples the state
  * after every committed round (`ledger.onCommit`), which costs a few views per round, and keeps a point only when a
- * value changed, at most `capacity` points per LRT (the oldest are dropped). At start the series is rebuilt once by
- * replaying the log from event 0 into a scratch world (the live ledger may have started from a snapshot, which has
- * no history), sampling after each entry; a log longer than `maxRebuildEntries` is not replayed and the series
- * starts at the node's start. A replayed series can hold points between the entries of one round, which the live
- * sampler (one point per round) would not have taken; the values are the same.
+ * value changed, at most `capacity` points per LRT (the oldest are dropped). The part before the node started is
+ * rebuilt once, on the first request, by replaying the log from event 0 into a scratch world (the live ledger may
+ * have started from a snapshot, which has no history), sampling after each entry; a log longer than
+ * `maxRebuildEntries` is not replayed and the series starts at the node's start. A replayed series can hold points
+ * between the entries of one round, which the live sampler (one point per round) would not have taken; the values
+ * at the live points are the same.
  */
 
 export interface LrtSample {
@@ -97,86 +98,107 @@ const same = (a: LrtSample, b: LrtSample) =>
 export interface LrtHistoryOptions {
   /** points kept per LRT (default 2,000) */
   capacity?: number;
-  /** the longest log rebuilt at start (default 200,000 entries) */
+  /** the longest log rebuilt (default 200,000 entries) */
   maxRebuildEntries?: number;
+}
+
+type Series = Map<string, LrtSample[]>;
+
+/**
+ * Appends each LRT's sample when a value changed; keeps at most `capacity` points per LRT, counting those dropped.
+ * Returns nothing: `series` and `dropped` are updated in place.
+ */
+function append(series: Series, dropped: Map<string, number>, samples: Map<string, LrtSample>, capacity: number) {
+  for (const [id, s] of samples) {
+    const list = series.get(id) ?? [];
+    series.set(id, list);
+    const last = list[list.length - 1];
+    if (last !== undefined && (last.seq >= s.seq || same(last, s))) continue;
+    list.push(s);
+    if (list.length > capacity) {
+      const over = list.length - capacity;
+      list.splice(0, over);
+      dropped.set(id, (dropped.get(id) ?? 0) + over);
+    }
+  }
 }
 
 export class LrtHistory {
   readonly capacity: number;
-  private readonly series = new Map<string, LrtSample[]>();
-  private readonly dropped = new Map<string, number>();
-  /** samples taken live while the rebuild runs, applied after it */
-  private pending: Map<string, LrtSample>[] = [];
-  private rebuilding = true;
+  /** the log position the node was at when this history started: the replay covers up to it */
+  private readonly start: number;
+  private readonly maxRebuild: number;
+  /** samples up to `start`, once rebuilt from the log */
+  private readonly rebuilt: Series = new Map();
+  private readonly rebuiltDropped = new Map<string, number>();
+  /** samples the node took after `start`, one per committed round */
+  private readonly live: Series = new Map();
+  private readonly liveDropped = new Map<string, number>();
+  private building: Promise<void> | null = null;
   /** the first log position the series covers (1: all of it) */
-  from = 1;
-  readonly ready: Promise<void>;
+  private from = 1;
 
   constructor(
     private readonly ledger: Ledger,
     opts: LrtHistoryOptions = {},
   ) {
     this.capacity = opts.capacity ?? 2_000;
-    const start = ledger.seq;
+    this.maxRebuild = opts.maxRebuildEntries ?? 200_000;
+    this.start = ledger.seq;
+    if (this.start > this.maxRebuild) {
+      // too long to replay: the series starts at the node's current state
+      this.from = this.start;
+      this.building = Promise.resolve();
+      append(this.rebuilt, this.rebuiltDropped, sampleWorld(ledger.world, { seq: this.start, ...ledger.time }), 1);
+    }
     ledger.onCommit(() => {
-      const s = sampleWorld(ledger.world, { seq: ledger.seq, ...ledger.time });
-      if (this.rebuilding) this.pending.push(s);
-      else this.add(s);
-    });
-    this.ready = this.rebuild(start, opts.maxRebuildEntries ?? 200_000).finally(() => {
-      this.rebuilding = false;
-      for (const s of this.pending) this.add(s);
-      this.pending = [];
+      append(
+        this.live,
+        this.liveDropped,
+        sampleWorld(ledger.world, { seq: ledger.seq, ...ledger.time }),
+        this.capacity,
+      );
     });
   }
 
-  private async rebuild(start: number, max: number): Promise<void> {
-    const l = this.ledger;
-    if (start === 0) return;
-    if (start > max) {
-      // too long to replay: start from the node's current state
-      this.from = start;
-      this.add(sampleWorld(l.world, { seq: start, ...l.time }));
-      return;
-    }
-    const opts = {
-      store: l.store,
-      chainId: l.domain.chainId,
-      deployment: l.domain.deployment,
-      params: l.state.params,
-      clock: l.clock,
-    };
-    try {
-      const replayed = await Ledger.replayAll(opts, (entry, r) => {
-        if (entry.seq > 1 && entry.seq - 1 <= start) this.add(sampleWorld(r.world, { seq: r.seq, ...r.time }));
-      });
-      if (replayed.seq === start) this.add(sampleWorld(replayed.world, { seq: start, ...replayed.time }));
-    } catch {
-      // a log that cannot be replayed here (the store failed): keep what the node samples from now on
-      this.series.clear();
-      this.from = start;
-      this.add(sampleWorld(l.world, { seq: start, ...l.time }));
-    }
-  }
-
-  private add(samples: Map<string, LrtSample>): void {
-    for (const [id, s] of samples) {
-      const list = this.series.get(id) ?? [];
-      this.series.set(id, list);
-      const last = list[list.length - 1];
-      if (last !== undefined && (last.seq >= s.seq || same(last, s))) continue;
-      list.push(s);
-      if (list.length > this.capacity) {
-        const over = list.length - this.capacity;
-        list.splice(0, over);
-        this.dropped.set(id, (this.dropped.get(id) ?? 0) + over);
+  /** Replays the log up to `start` into a scratch world, sampling after each entry (once, on first use). */
+  private rebuild(): Promise<void> {
+    this.building ??= (async () => {
+      const l = this.ledger;
+      if (this.start === 0) return;
+      const opts = {
+        store: l.store,
+        chainId: l.domain.chainId,
+        deployment: l.domain.deployment,
+        params: l.state.params,
+        clock: l.clock,
+      };
+      const take = (r: Ledger) =>
+        append(this.rebuilt, this.rebuiltDropped, sampleWorld(r.world, { seq: r.seq, ...r.time }), this.capacity);
+      try {
+        const replayed = await Ledger.replayAll(opts, (entry, r) => {
+          if (entry.seq > 1 && entry.seq - 1 <= this.start) take(r);
+        });
+        if (replayed.seq === this.start) take(replayed);
+      } catch {
+        // the log could not be read here (the store failed): keep what the node sampled since it started
+        this.rebuilt.clear();
+        this.rebuiltDropped.clear();
+        this.from = this.start + 1;
       }
-    }
+    })();
+    return this.building;
   }
 
-  /** The series of one LRT (after the rebuild), with how many old points were dropped. */
+  /** The series of one LRT: rebuilt from the log, then sampled live; at most `capacity` points. */
   async of(lrt: string): Promise<{ samples: LrtSample[]; dropped: number; from: number }> {
-    await this.ready;
-    return { samples: [...(this.series.get(lrt) ?? [])], dropped: this.dropped.get(lrt) ?? 0, from: this.from };
+    await this.rebuild();
+    const merged: Series = new Map();
+    const dropped = new Map<string, number>();
+    for (const source of [this.rebuilt, this.live]) {
+      for (const s of source.get(lrt) ?? []) append(merged, dropped, new Map([[lrt, s]]), this.capacity);
+    }
+    const older = (this.rebuiltDropped.get(lrt) ?? 0) + (this.liveDropped.get(lrt) ?? 0);
+    return { samples: merged.get(lrt) ?? [], dropped: older + (dropped.get(lrt) ?? 0), from: this.from };
   }
 }

@@ -490,7 +490,7 @@ describe("dashboard on the demo network", () => {
     await shot(page, "lrts");
 
     // ezETH: the demo's sale took its pool below the rate
-    await page.getByRole("link", { name: "LRT ezETH" }).click();
+    await page.getByRole("link", { name: "ezETH", exact: true }).click();
     await page.getByRole("heading", { level: 1, name: "ezETH" }).waitFor();
     expect(page.url()).toBe(`${base}/lrts/ezeth`);
     const [detail, requests, history] = await Promise.all([

@@ -104,7 +104,7 @@ function LrtTable({ lrts, markets }: { lrts: LrtSummary[]; markets: Markets | un
           return (
             <tr key={l.id} data-lrt={l.id}>
               <th scope="row">
-                <Link to={paths.lrt(l.id)} aria-label={`LRT ${tradedSymbol(l)}`}>
+                <Link to={paths.lrt(l.id)}>
                   {l.symbol}
                   {l.wrappedSymbol ? ` / ${l.wrappedSymbol}` : ""}
                 </Link>

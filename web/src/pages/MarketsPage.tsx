@@ -106,6 +106,12 @@ function Pools({ markets, lrts }: { markets: Markets; lrts: LrtList | undefined 
                 {p.id}
                 <span className="muted block">
                   {p.kind === "stableswap" ? `StableSwap, A = ${p.amplification ?? "?"}` : "constant product"}
+                  {lrt === undefined ? null : (
+                    <>
+                      {" · "}
+                      <Link to={paths.lrt(lrt.id)}>{lrt.symbol} page</Link>
+                    </>
+                  )}
                 </span>
               </th>
               <td className="wrap">
@@ -126,9 +132,7 @@ function Pools({ markets, lrts }: { markets: Markets; lrts: LrtList | undefined 
                 {lrt === undefined ? (
                   <span className="muted">–</span>
                 ) : (
-                  <Link to={paths.lrt(lrt.id)} aria-label={`LRT ${quote!.asset}: rate`}>
-                    <Amount value={lrt.rate} maxFraction={6} unit="ETH" />
-                  </Link>
+                  <Amount value={lrt.rate} maxFraction={6} unit="ETH" />
                 )}
               </td>
               <td className="num">
