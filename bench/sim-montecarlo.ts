@@ -31,6 +31,7 @@ const EARLY = 1_000;
 
 async function measure(workers: number, paths: number): Promise<Figures> {
   const { scenario } = loadScenario(SCENARIO);
+  const cpu0 = process.cpuUsage();
   let rssEarly = 0;
   let firstMs = 0;
   let lastMs = 0;
@@ -55,10 +56,13 @@ async function measure(workers: number, paths: number): Promise<Figures> {
     },
   });
   const f = r.variants[0]!.figures;
+  const used = process.cpuUsage(cpu0);
   return {
     workers,
     paths,
     total_s: round(r.timing.totalMs / 1000, 4),
+    /** CPU seconds of the process, its worker threads included */
+    cpu_s: round((used.user + used.system) / 1e6, 4),
     paths_per_s: round(r.timing.pathsPerSecond, 4),
     steady_paths_per_s: round(((paths - 1) * 1000) / (lastMs - firstMs), 4),
     worst_rerun_ms: r.timing.worstRerunMs,
@@ -94,6 +98,8 @@ export async function run(): Promise<Figures> {
     steady_speedup: round(n(two.steady_paths_per_s) / n(one.steady_paths_per_s), 3),
     w1_total_s: n(one.total_s),
     w2_total_s: n(two.total_s),
+    w1_cpu_s_per_path: round(n(one.cpu_s) / PATHS_ONE, 4),
+    w2_cpu_s_per_path: round(n(two.cpu_s) / PATHS, 4),
     worker_startup_ms: n(two.startup_ms),
     network_build_ms: n(two.build_ms),
     worst_rerun_ms: n(two.worst_rerun_ms),
