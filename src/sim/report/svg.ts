@@ -27,6 +27,13 @@ export function ticks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
+/** A tick label with as many decimals as the tick spacing needs (1.0004, not 1). */
+export function tickLabel(v: number, step: number): string {
+  if (!(step > 0) || step >= 1 || Math.abs(v) >= 1e4) return fmt(v);
+  const decimals = Math.min(10, Math.ceil(-Math.log10(step) - 1e-9));
+  return v.toFixed(decimals);
+}
+
 /** A short label: 12,345 · 1.2M · 0.034 · 3.4e-7. */
 export function fmt(v: number): string {
   if (v === 0) return "0";
@@ -54,22 +61,29 @@ function frame(
   labels: { x: string; y: string; xTicks?: boolean },
 ): Frame & { open: string; close: string } {
   const [x0, x1] = xs[0] === xs[1] ? [xs[0], xs[0] + 1] : xs;
-  const [y0, y1] = ys[0] === ys[1] ? [ys[0], ys[0] + 1] : ys;
+  // a range too narrow to read (a rate of 1.000000006 against a price of 1) is widened around its middle
+  const mid = (ys[0] + ys[1]) / 2;
+  const minSpan = Math.max(Math.abs(mid) * 1e-3, 1e-12);
+  const [y0, y1] = ys[1] - ys[0] < minSpan ? [mid - minSpan / 2, mid + minSpan / 2] : ys;
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
   const x = (v: number): number => M.left + ((v - x0) / (x1 - x0)) * pw;
   const y = (v: number): number => M.top + ph - ((v - y0) / (y1 - y0)) * ph;
   const body: string[] = [];
-  for (const t of ticks(y0, y1)) {
+  const yt = ticks(y0, y1);
+  const yStep = yt.length > 1 ? yt[1]! - yt[0]! : 0;
+  for (const t of yt) {
     body.push(
       `<line x1="${M.left}" x2="${W - M.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#ddd"/>`,
-      `<text x="${M.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${esc(fmt(t))}</text>`,
+      `<text x="${M.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${esc(tickLabel(t, yStep))}</text>`,
     );
   }
-  for (const t of labels.xTicks === false ? [] : ticks(x0, x1, 6)) {
+  const xt = labels.xTicks === false ? [] : ticks(x0, x1, 6);
+  const xStep = xt.length > 1 ? xt[1]! - xt[0]! : 0;
+  for (const t of xt) {
     body.push(
       `<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${M.top + ph}" y2="${M.top + ph + 4}" stroke="#333"/>`,
-      `<text x="${x(t).toFixed(1)}" y="${M.top + ph + 16}" text-anchor="middle">${esc(fmt(t))}</text>`,
+      `<text x="${x(t).toFixed(1)}" y="${M.top + ph + 16}" text-anchor="middle">${esc(tickLabel(t, xStep))}</text>`,
     );
   }
   body.push(
