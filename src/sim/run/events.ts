@@ -14,8 +14,9 @@ import { quoteSwap } from "../../markets/pools.ts";
 import { movableToMarket, toMarket } from "../network/gateway.ts";
 import type { SimLrt } from "../network/types.ts";
 import type { OperatorSelector, TimelineEvent } from "../scenario/types.ts";
+import { requestExit } from "./agents.ts";
 import type { RunContext } from "./context.ts";
-import { lrtRate, marketBalance, marketCtx, requestAmountOf, unitsOf, unitsValue } from "./read.ts";
+import { lrtRate, marketBalance, marketCtx, unitsOf, unitsValue } from "./read.ts";
 import { avsSlash, measured, serves } from "./slash.ts";
 
 /** The timeline: each event becomes real commands on the world, at its block. */
@@ -135,13 +136,8 @@ export function applyEvent(rc: RunContext, ev: TimelineEvent): void {
       const holders = net.lrtHolders.filter((h) => ev.lrt === undefined || h.lrt === ev.lrt);
       const n = Math.round(holders.length * ev.fraction);
       for (const h of rc.sample(holders, n)) {
-        const units = unitsOf(net, h.lrt, h.address);
-        if (units === 0n) continue;
-        const r = chain.try(h.address, {
-          layer: "lrt",
-          command: { type: "requestWithdrawal", lrt: h.lrt, amount: requestAmountOf(net, h.lrt, units) },
-        });
-        if (r !== null) rc.exited.add(`${h.lrt}|${h.address}`);
+        // through requestExit, so the request is in the queue metrics and its owner claims it when it is claimable
+        if (requestExit(rc, h.address, h.lrt, unitsOf(net, h.lrt, h.address))) rc.exited.add(`${h.lrt}|${h.address}`);
       }
       return;
     }
