@@ -84,6 +84,6 @@ function explicitNames(x: ExplicitNetwork): NetworkNames {
     ),
     aaveReserves: x.lending.aave === undefined ? [] : [WETH, ...x.lending.aave.lrts.map(marketAssetOf)],
     morphoMarkets: (x.lending.morpho ?? []).map((m) => morphoId(marketAssetOf(m.lrt), m.lltv)),
-    chains: Object.fromEntries(lrts.map((id) => [id, []])),
+    chains: Object.fromEntries(x.lrts.map((l) => [l.id, (l.bridges ?? []).map((b) => b.chain)])),
   };
 }

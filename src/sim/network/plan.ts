@@ -496,7 +496,7 @@ function planExplicit(x: ExplicitNetwork): NetworkPlan {
         l.poolWeth > 0n
           ? { weth: l.poolWeth, amplification: BigInt(l.amplification ?? Number(prof.amplification)) }
           : null,
-      bridges: [],
+      bridges: (l.bridges ?? []).map((b) => ({ chain: b.chain, mechanism: b.mechanism, amount: b.amount })),
       params: prof.params,
     };
   });

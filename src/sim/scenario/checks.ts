@@ -71,6 +71,18 @@ function checkExplicit(x: ExplicitNetwork): Problem[] {
     if (total !== 10_000) {
       out.push({ path, message: `delegator weights add up to ${total} bps, not 10000`, code: "ScenarioSchema" });
     }
+    // the LRT layer's chain ids (src/lrt/bridge.ts): an L2's lower-case name, one route per chain
+    const chains = new Set<string>();
+    (l.bridges ?? []).forEach((b, j) => {
+      const at = [...base, "lrts", i, "bridges", j, "chain"];
+      if (!/^[a-z][a-z0-9-]{0,31}$/.test(b.chain) || b.chain === "ethereum") {
+        out.push({
+          path: at,
+          message: `a bridged chain is an L2's lower-case id (such as unichain), got "${b.chain}"`,
+        });
+      } else if (chains.has(b.chain)) out.push(ref(at, `chain "${b.chain}" is bridged twice`));
+      chains.add(b.chain);
+    });
   });
   const lending = [...base, "lending"];
   x.lending.aave?.lrts.forEach((id, i) => {

@@ -125,6 +125,15 @@ const explicitNetwork = strict({
         holders: count(1),
         poolWeth: amount.default(0n),
         amplification: count(1).optional(),
+        bridges: z
+          .array(
+            strict({
+              chain: id,
+              amount,
+              mechanism: z.enum(["lockAndMint", "burnAndMint"]).default("lockAndMint"),
+            }),
+          )
+          .optional(),
       }),
     )
     .default([]),

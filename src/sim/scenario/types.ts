@@ -92,6 +92,11 @@ export interface ExplicitNetwork {
     poolWeth: bigint;
     /** StableSwap amplification of that pool */
     amplification?: number;
+    /**
+     * supply bridged to L2 chains at set-up: `amount` tokens moved over a route of that mechanism (the L1 adapter
+     * locks them for lock-and-mint), so that `bridgeMint` has a route to forge a message on
+     */
+    bridges?: { chain: string; amount: bigint; mechanism: "lockAndMint" | "burnAndMint" }[];
   }[];
   lending: {
     aave?: { lrts: string[]; eMode: boolean; wethSupply: bigint };
