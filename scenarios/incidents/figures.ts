@@ -58,8 +58,13 @@ export interface IncidentRun {
     poolWeth: Record<string, bigint>;
     supplied: Record<string, bigint>;
   };
-  /** per step: each pool's WETH and the mean age (blocks) of each LRT's requests still waiting */
-  trace: { block: number; poolWeth: Record<string, bigint>; openAge: Record<string, number> }[];
+  /** per step: each pool's WETH, and the mean and the oldest age (blocks) of each LRT's requests still waiting */
+  trace: {
+    block: number;
+    poolWeth: Record<string, bigint>;
+    openAge: Record<string, number>;
+    oldestAge: Record<string, number>;
+  }[];
 }
 
 export type IncidentOptions = Pick<SimulateOptions, "seed" | "checkConservation" | "security">;
@@ -89,7 +94,7 @@ export async function runIncident(scenario: Scenario, opts: IncidentOptions = {}
     ...opts,
     network: net,
     record,
-    onStep: (m) => trace.push({ block: m.block, poolWeth: poolWeth(net), openAge: openAges(net) }),
+    onStep: (m) => trace.push({ block: m.block, poolWeth: poolWeth(net), ...openAges(net) }),
   });
   const ids = new Map(net.operators.map((o) => [o.address, o.id]));
   const slashedOperators = [...slashed].map((a) => ids.get(a) ?? a).sort();
@@ -113,20 +118,22 @@ function poolWeth(net: SimNetwork): Record<string, bigint> {
   return out;
 }
 
-/** Mean age, in blocks, of each LRT's withdrawal requests not yet claimed (0 when none wait). */
-function openAges(net: SimNetwork): Record<string, number> {
-  const sum = new Map<string, { n: number; age: bigint }>();
+/** Mean and oldest age, in blocks, of each LRT's withdrawal requests not yet claimed (0 when none wait). */
+function openAges(net: SimNetwork): { openAge: Record<string, number>; oldestAge: Record<string, number> } {
+  const sum = new Map<string, { n: number; age: bigint; oldest: bigint }>();
   for (const r of net.chain.world.lrt.requests.values()) {
     if (r.status !== "pending" && r.status !== "finalized") continue;
-    const s = sum.get(r.lrt) ?? { n: 0, age: 0n };
+    const s = sum.get(r.lrt) ?? { n: 0, age: 0n, oldest: 0n };
+    const age = net.chain.block - r.requestedBlock;
     s.n++;
-    s.age += net.chain.block - r.requestedBlock;
+    s.age += age;
+    if (age > s.oldest) s.oldest = age;
     sum.set(r.lrt, s);
   }
-  return Object.fromEntries(net.lrts.map((l) => [l.id, ageOf(sum.get(l.id))]));
+  const of = (f: (s: { n: number; age: bigint; oldest: bigint }) => number) =>
+    Object.fromEntries(net.lrts.map((l) => [l.id, ((s) => (s === undefined ? 0 : f(s)))(sum.get(l.id))]));
+  return { openAge: of((s) => Number(s.age) / s.n), oldestAge: of((s) => Number(s.oldest)) };
 }
-
-const ageOf = (s: { n: number; age: bigint } | undefined): number => (s === undefined ? 0 : Number(s.age) / s.n);
 
 // ── figures ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -192,8 +199,9 @@ export interface LrtFigures {
   queueValueMax: number;
   requested: number;
   requestedShare: number;
-  /** mean age (blocks) of the requests still waiting at the end, and the longest wait of a claimed one */
+  /** mean and oldest age (blocks) of the requests still waiting at the end, and the longest wait of a claimed one */
   openAgeEnd: number;
+  oldestAgeEnd: number;
   maxWaitBlocks: number;
   /** the bridged-supply gap at the end (tokens), and as a share of the supply before the run */
   bridgeGap: number;
@@ -223,6 +231,7 @@ export function lrtFigures(run: IncidentRun): Record<string, LrtFigures> {
       requested: eth(requestedWei),
       requestedShare: supply === 0n ? 0 : Number((requestedWei * 1_000_000n) / supply) / 1e6,
       openAgeEnd: trace.at(-1)?.openAge[l.id] ?? 0,
+      oldestAgeEnd: trace.at(-1)?.oldestAge[l.id] ?? 0,
       maxWaitBlocks: result.summary.lrts[l.id]?.maxWaitBlocks ?? 0,
       bridgeGap: eth(last?.bridgeGap ?? 0n),
       bridgeGapShare: supply === 0n ? 0 : Number(((last?.bridgeGap ?? 0n) * 1_000_000n) / supply) / 1e6,
@@ -338,7 +347,7 @@ async function main(argv: string[]): Promise<void> {
       `${id}: value/token ${n(l.navPerTokenStart, 4)} → ${n(l.navPerTokenEnd, 4)}, rate ${n(l.rateStart, 4)} → ${n(l.rateEnd, 4)}, max depeg ${n(l.maxDepeg * 100)} %, price/rate at end ${n(l.priceToRateEnd, 4)}; ` +
         `pool WETH ${n(l.poolWethStart, 0)} → min ${n(l.poolWethMin, 0)} → ${n(l.poolWethRecovery, 0)} (end ${n(l.poolWethEnd, 0)}); ` +
         `queue max ${l.queueMax} (${n(l.queueValueMax, 0)} ETH), requested ${n(l.requested, 0)} ETH (${n(l.requestedShare * 100)} % of supply), ` +
-        `open age at end ${n(l.openAgeEnd, 0)} blocks, longest claimed wait ${l.maxWaitBlocks} blocks; bridge gap ${n(l.bridgeGap)} (${n(l.bridgeGapShare * 100)} %)`,
+        `waiting at end: mean age ${n(l.openAgeEnd, 0)}, oldest ${n(l.oldestAgeEnd, 0)} blocks; longest claimed wait ${l.maxWaitBlocks} blocks; bridge gap ${n(l.bridgeGap)} (${n(l.bridgeGapShare * 100)} %)`,
     );
   }
   if (f.attacker.debt > 0) {
