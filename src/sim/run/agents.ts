@@ -118,6 +118,9 @@ function refill(rc: RunContext, l: SimLrt): void {
   const w = { eigen: s, lrt: chain.world.lrt };
   const at = { block: chain.block, timestamp: chain.timestamp };
   const rec = getLrt(w, l.id);
+  // ether.fi, Puffer and Swell pay their queues in ETH only; an LST they unstake would sit idle (the run does not
+  // model an LRT redeeming LSTs for ETH), so only Kelp and Renzo, which pay in the asset asked for, unstake
+  if (rec.protocol !== "kelp" && rec.protocol !== "renzo") return;
   const q = lrtViews.queue(w, l.id, at);
   let owed = 0n;
   for (const [asset, v] of q.pendingPayoutNow) owed += (v * livePrice(w, asset)) / WAD;
@@ -229,7 +232,7 @@ export function loopers(rc: RunContext): void {
   for (const lp of rc.net.loopers) {
     const hf = healthOf(rc, lp);
     if (hf === null || hf >= threshold || hf < WAD) continue;
-    unwind(rc, lp);
+    unwind(rc, lp, threshold);
   }
 }
 
@@ -247,46 +250,63 @@ export function healthOf(rc: RunContext, lp: SimLooper): bigint | null {
   return morpho.healthFactor(m, p, morpho.oraclePrice(s, ctx, m));
 }
 
-function unwind(rc: RunContext, lp: SimLooper): void {
+/**
+ * Deleverages without a flash loan, as far as the market allows: withdraw the collateral the position can spare
+ * (a fraction 1 − 1/HF of it, less a margin, so HF stays ≥ 1), sell it, repay; each round raises HF, so a few rounds
+ * a step walk the position back up toward the threshold. Each round is atomic.
+ */
+function unwind(rc: RunContext, lp: SimLooper, threshold: bigint): void {
   const net = rc.net;
   const chain = net.chain;
   const s = chain.world.markets;
   const l = net.lrts.find((x) => x.id === lp.lrt);
-  if (l?.pool === undefined) return;
+  const pool = l?.pool;
+  if (l === undefined || pool === undefined) return;
   const asset = l.marketAsset;
-  let collateral: bigint;
-  if (lp.market === "aave") {
-    collateral = aave.aTokenBalance(s, asset, lp.address, chain.timestamp);
-  } else {
-    collateral = s.morphoPositions.get(`${lp.market}|${lp.address}`)?.collateral ?? 0n;
-  }
-  // a fifth of the collateral, halved until the withdrawal keeps the position healthy
-  let take = collateral / 5n;
-  for (let i = 0; i < 4 && take > 0n; i++, take /= 2n) {
-    const ok =
+  for (let round = 0; round < 4; round++) {
+    const hf = healthOf(rc, lp);
+    if (hf === null || hf >= threshold || hf <= WAD) return;
+    const collateral =
       lp.market === "aave"
-        ? chain.try(lp.address, { layer: "market", command: { type: "aaveWithdraw", asset, amount: take } })
-        : chain.try(lp.address, {
-            layer: "market",
-            command: { type: "morphoWithdrawCollateral", market: lp.market, assets: take },
-          });
-    if (ok === null) continue;
-    const before = wethBalance(net, lp.address);
-    chain.try(lp.address, {
-      layer: "market",
-      command: { type: "swap", pool: l.pool, assetIn: asset, assetOut: net.weth, amountIn: take, minAmountOut: 0n },
-    });
-    const got = wethBalance(net, lp.address) - before;
-    if (got > 0n) {
-      if (lp.market === "aave")
-        chain.try(lp.address, { layer: "market", command: { type: "aaveRepay", asset: net.weth, amount: got } });
-      else
-        chain.try(lp.address, {
+        ? aave.aTokenBalance(s, asset, lp.address, chain.timestamp)
+        : (s.morphoPositions.get(`${lp.market}|${lp.address}`)?.collateral ?? 0n);
+    // spare = C·(1 − 1/HF), taking 90 % of it for rounding, interest and the oracle moving under the sale
+    const take = (((collateral * (hf - WAD)) / hf) * 9n) / 10n;
+    if (take === 0n) return;
+    const done = chain.atomic("unwind", () => {
+      if (lp.market === "aave") {
+        chain.apply(lp.address, { layer: "market", command: { type: "aaveWithdraw", asset, amount: take } });
+      } else {
+        chain.apply(lp.address, {
           layer: "market",
-          command: { type: "morphoRepay", market: lp.market, assets: got, shares: 0n },
+          command: { type: "morphoWithdrawCollateral", market: lp.market, assets: take },
         });
-    }
-    return;
+      }
+      const before = wethBalance(net, lp.address);
+      chain.apply(lp.address, {
+        layer: "market",
+        command: { type: "swap", pool, assetIn: asset, assetOut: net.weth, amountIn: take, minAmountOut: 0n },
+      });
+      const got = wethBalance(net, lp.address) - before;
+      if (got === 0n) return false;
+      if (lp.market === "aave") {
+        chain.apply(lp.address, { layer: "market", command: { type: "aaveRepay", asset: net.weth, amount: got } });
+      } else {
+        // repaying more than owed reverts on Morpho: repay by shares when the proceeds cover the whole debt
+        const m = morpho.marketOf(s, lp.market);
+        const p = morpho.positionOf(s, lp.market, lp.address);
+        const owed = morpho.borrowedAssets(m, p);
+        chain.apply(lp.address, {
+          layer: "market",
+          command:
+            got >= owed
+              ? { type: "morphoRepay", market: lp.market, assets: 0n, shares: p.borrowShares }
+              : { type: "morphoRepay", market: lp.market, assets: got, shares: 0n },
+        });
+      }
+      return true;
+    });
+    if (done !== true) return;
   }
 }
 
