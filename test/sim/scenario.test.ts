@@ -123,7 +123,7 @@ agents:
           poolDepth: 0.03,
         },
       },
-      run: { blocks: 7200, step: 300, security: false, checkConservation: true },
+      run: { blocks: 7200, step: 300, security: false, securityProfit: 0.05, checkConservation: true },
       timeline: [
         { at: 0, event: "avsSlash", avs: "avs-1", operators: { ids: ["op-1", "op-2"] }, fraction: 0.125 },
         { at: 10, event: "fault", fault: "doubleSign", operators: { random: 3 }, avss: ["avs-2"] },
@@ -161,7 +161,7 @@ agents:
       name: "bare",
       seed: 1,
       network: { preset: "small", params: {} },
-      run: { blocks: 10, step: 1, security: true, checkConservation: false },
+      run: { blocks: 10, step: 1, security: true, securityProfit: 0.05, checkConservation: false },
       timeline: [],
       agents: {},
     });
@@ -399,7 +399,8 @@ const BAD: Bad[] = [
     line: 9,
     column: "stepp",
     path: "run.stepp",
-    message: /^unknown key "stepp" — did you mean "step"\? \(allowed: blocks, step, security, checkConservation\)$/,
+    message:
+      /^unknown key "stepp" — did you mean "step"\? \(allowed: blocks, step, security, securityProfit, checkConservation\)$/,
   },
   {
     name: "a misspelt key in an event: the unknown key, not the missing one it leaves",

@@ -48,6 +48,21 @@ export async function securityNow(
   const params: RiskParams = { services: new Map(), prices };
   for (const [svc, p] of profits) params.services.set(svc, { profit: p, threshold: opts.threshold });
   const { graph } = graphFromNeutral(view, params);
+  // an AVS that still has a profit but no stake left is not in the graph at all: nothing secures it, so the network
+  // is insecure whatever the graph says (an attack costs nothing)
+  const staked = new Set(view.exposures.filter((e) => e.assetAmount > 0n).map((e) => e.service.toLowerCase()));
+  const bare = [...profits.entries()].filter(([svc, p]) => p.sign() > 0 && !staked.has(svc)).map(([svc]) => svc);
+  if (bare.length > 0) {
+    return {
+      summary: {
+        gammaStar: "-1",
+        secure: false,
+        claim1: false,
+        method: `${bare.length} AVS(s) with a profit and no stake left`,
+      },
+      profits,
+    };
+  }
   if (graph.services.length === 0 || graph.validators.length === 0) {
     return { summary: { gammaStar: null, secure: null, claim1: null, method: "no allocated stake" }, profits };
   }

@@ -134,7 +134,11 @@ async function runPath(scenario: Scenario, opts: SimulateOptions, p: PathState):
   let before = NOT_COMPUTED;
   let profits: Map<string, Rational> | undefined;
   if (withSecurity) {
-    const r = await securityNow(net, { profitShare: 0.25, threshold: Rational.of(1n, 2n), timeLimitMs: limit });
+    const r = await securityNow(net, {
+      profitShare: scenario.run.securityProfit ?? 0.05,
+      threshold: Rational.of(1n, 2n),
+      timeLimitMs: limit,
+    });
     before = r.summary;
     profits = r.profits;
   }
@@ -203,7 +207,7 @@ async function runPath(scenario: Scenario, opts: SimulateOptions, p: PathState):
   if (withSecurity) {
     after = (
       await securityNow(net, {
-        profitShare: 0.25,
+        profitShare: scenario.run.securityProfit ?? 0.05,
         threshold: Rational.of(1n, 2n),
         timeLimitMs: limit,
         ...(profits === undefined ? {} : { profits }),

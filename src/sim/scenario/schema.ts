@@ -192,6 +192,7 @@ const run = strict({
   blocks: count(1),
   step: count(1).default(1),
   security: z.boolean().default(true),
+  securityProfit: fraction.default(0.05),
   checkConservation: z.boolean().default(false),
 });
 

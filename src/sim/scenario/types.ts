@@ -32,6 +32,11 @@ export interface RunSpec {
   step: number;
   /** compute graph security (γ*, Claim 1) before and after the run; `false` skips it (big networks, Monte Carlo) */
   security: boolean;
+  /**
+   * the profit from corrupting each AVS, as a fraction of the stake allocated to it at the start (not on chain: an
+   * assumption of the security analysis; the same profits are used after the run)
+   */
+  securityProfit?: number;
   /** assert conservation at every step (tests turn it on; it costs a full walk of the ledgers) */
   checkConservation: boolean;
 }
