@@ -10,7 +10,11 @@ import {
   runIncident,
 } from "../../scenarios/incidents/figures.ts";
 import { getLrt } from "../../src/lrt/context.ts";
+import { userAccountData } from "../../src/markets/aave.ts";
+import { buildNetwork } from "../../src/sim/network/build.ts";
 import { networkNames } from "../../src/sim/network/names.ts";
+import type { SimNetwork } from "../../src/sim/network/types.ts";
+import { marketCtx } from "../../src/sim/run/read.ts";
 import { isScenarioError } from "../../src/sim/scenario/errors.ts";
 import { parseScenario } from "../../src/sim/scenario/parse.ts";
 import type { Scenario } from "../../src/sim/scenario/types.ts";
@@ -69,7 +73,7 @@ describe("incident library", () => {
     for (const [id, l] of Object.entries(lrtFigures(r))) expect(l.requested, id).toBeGreaterThan(0);
   }, 60_000);
 
-  it("correlated-avs-cascade: exactly the client's operators are slashed, and every LRT delegating to them loses value", async () => {
+  it("correlated-avs-cascade: exactly the client's operators are slashed, every LRT delegating to them loses value, and loopers pushed near HF 1 deleverage", async () => {
     const s = loadIncident("correlated-avs-cascade");
     const fault = s.timeline.find((e) => e.event === "fault");
     const client = fault?.event === "fault" ? fault.client : undefined;
@@ -95,6 +99,14 @@ describe("incident library", () => {
     }
     expect(exposed).toBeGreaterThan(1);
     expect(BigInt(r.result.summary.losses.lrtHolders)).toBeGreaterThan(0n);
+    // the loopers the slash pushes under their threshold on the lending pool deleverage (they withdraw only what the
+    // position can spare), so some debts fall below where they started, and none of them is liquidated
+    const debt = (n: SimNetwork, i: number) =>
+      userAccountData(n.chain.world.markets, marketCtx(n), n.loopers[i]!.address).totalDebtBase;
+    const built = buildNetwork(s.network, s.seed);
+    const delevered = r.net.loopers.filter((lp, i) => lp.market === "aave" && debt(r.net, i) < debt(built, i));
+    expect(delevered.length).toBeGreaterThan(0);
+    expect(marketFigures(r).aave?.liquidations).toBe(0);
   }, 60_000);
 
   it("points-exit: queues and waits grow, and ezETH depegs", async () => {
