@@ -3,6 +3,7 @@ import { sharesToAsset } from "../../core/eigenlayer/neutral.ts";
 import { BEACON_CHAIN_ETH_STRATEGY } from "../../core/eigenlayer/params.ts";
 import type { Address } from "../../core/eigenlayer/state.ts";
 import * as views from "../../core/eigenlayer/views.ts";
+import { ProtocolError } from "../../core/shared/errors.ts";
 import { WAD } from "../../core/shared/math.ts";
 import { getLrt } from "../../lrt/context.ts";
 import { cooldown as renzoCooldown } from "../../lrt/renzo.ts";
@@ -23,6 +24,7 @@ import {
   quoteBuy,
   requestAmountOf,
   unitsOf,
+  unitsValue,
   wethBalance,
 } from "./read.ts";
 
@@ -42,14 +44,45 @@ export interface OpenRequest {
 /** Requests a withdrawal of `units` for `holder`; returns whether the protocol accepted it. */
 export function requestExit(rc: RunContext, holder: Address, lrt: string, units: bigint): boolean {
   if (units === 0n) return false;
+  const asset = payoutAsset(rc, lrt, units);
   const r = rc.net.chain.try(holder, {
     layer: "lrt",
-    command: { type: "requestWithdrawal", lrt, amount: requestAmountOf(rc.net, lrt, units) },
+    command: {
+      type: "requestWithdrawal",
+      lrt,
+      amount: requestAmountOf(rc.net, lrt, units),
+      ...(asset === NATIVE_ETH ? {} : { asset }),
+    },
   });
   if (r === null) return false;
   const id = r.id as bigint | undefined;
   if (id !== undefined) rc.open.push({ lrt, id, owner: holder, block: rc.net.chain.block });
   return true;
+}
+
+/**
+ * The asset a holder asks to be paid in. Kelp and Renzo pay in any asset they hold, each from what is free of that
+ * asset: the holder asks for the one with the most free value (ETH when it covers the request), as a router would.
+ * The others pay ETH only.
+ */
+function payoutAsset(rc: RunContext, lrt: string, units: bigint): Address {
+  const chain = rc.net.chain;
+  const w = { eigen: chain.world.eigen, lrt: chain.world.lrt };
+  const rec = getLrt(w, lrt);
+  if (rec.protocol !== "kelp" && rec.protocol !== "renzo") return NATIVE_ETH;
+  const want = unitsValue(rc.net, lrt, units);
+  let best: Address = NATIVE_ETH;
+  let bestValue = -1n;
+  for (const a of lrtViews.liquidity(w, lrt, { block: chain.block, timestamp: chain.timestamp }).assets) {
+    if (!rec.assets.includes(a.asset)) continue;
+    const value = (a.available * livePrice(w, a.asset)) / WAD;
+    if (a.asset === NATIVE_ETH && value >= want) return NATIVE_ETH;
+    if (value > bestValue) {
+      best = a.asset;
+      bestValue = value;
+    }
+  }
+  return best;
 }
 
 // ── the LRT protocols' own operations ───────────────────────────────────────────────────────────────────────────
@@ -304,6 +337,9 @@ function unwind(rc: RunContext, lp: SimLooper, threshold: bigint): void {
               : { type: "morphoRepay", market: lp.market, assets: got, shares: 0n },
         });
       }
+      // selling below oracle price × LT / HF lowers HF instead of raising it: such a round is not worth doing
+      const after = healthOf(rc, lp);
+      if (after !== null && after <= hf) throw new ProtocolError("UnwindWouldLowerHealth", "the sale price is too low");
       return true;
     });
     if (done !== true) return;
