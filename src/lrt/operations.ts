@@ -760,7 +760,11 @@ export function completeUnstake(run: Run, p: { lrt: string; withdrawalRoot: stri
     const amount = tokens[i]!;
     if (amount === 0n) return;
     const asset = w.eigen.strategies.get(st)?.token ?? NATIVE_ETH;
-    core(run, d.address, { type: "transfer", token: asset, to: rec.accounts.pool, amount });
+    // Renzo: a completed withdrawal tops the withdraw buffer up to its target first (the rest goes to the pool)
+    const fill = rec.protocol === "renzo" ? renzo.bufferGap(w, rec, asset, amount) : 0n;
+    if (fill > 0n) core(run, d.address, { type: "transfer", token: asset, to: rec.accounts.queue, amount: fill });
+    if (amount > fill)
+      core(run, d.address, { type: "transfer", token: asset, to: rec.accounts.pool, amount: amount - fill });
     value += ethValue(amount, livePrice(w, asset));
     if (asset === NATIVE_ETH) eth += amount;
   });

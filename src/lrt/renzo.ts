@@ -117,6 +117,12 @@ export function chooseDelegator(rec: LrtRecord, perDelegator: bigint[], total: b
   return 0;
 }
 
+/** How much of `amount` of an asset the withdraw buffer takes to reach its target. */
+export function bufferGap(w: World, rec: LrtRecord, asset: Address, amount: bigint): bigint {
+  const gap = target(rec, asset) - availableBuffer(w, rec, asset);
+  return gap > 0n ? min(gap, amount) : 0n;
+}
+
 /**
  * RestakeManager.deposit after minting: the withdraw buffer is topped up to its target first, and the rest of a
  * token deposit goes straight to the chosen delegator's strategy in the core (ETH waits in the deposit queue for
