@@ -171,6 +171,9 @@ function refill(rc: RunContext, l: SimLrt): void {
     for (const st of views.stakerStrategies(s, d.address)) {
       // native restaked ETH leaves only through validator exits, which the run does not model
       if (st === BEACON_CHAIN_ETH_STRATEGY) continue;
+      // Renzo pays only from its withdraw buffer, which takes an asset only up to that asset's target
+      const held = s.strategies.get(st)?.token;
+      if (rec.protocol === "renzo" && !rec.params.bufferTargets.some(([a, t]) => a === held && t > 0n)) continue;
       const shares = views.withdrawableShares(s, d.address, st);
       const deposit = views.depositSharesOf(s, d.address, st);
       if (shares === 0n || deposit === 0n) continue;
