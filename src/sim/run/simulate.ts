@@ -178,6 +178,9 @@ async function runPath(scenario: Scenario, opts: SimulateOptions, p: PathState):
       const at = first + BigInt(ev.at);
       if (at > chain.block) chain.block = at;
       applyEvent(rc, ev);
+      // agents act only at a step's last block, so checking after each event and each step covers every block
+      // at which anything changed
+      if (check && start !== null) assertConservation(net, start, tally, chain.block);
     }
     if (stepEnd > chain.block) chain.block = stepEnd;
     rc.liquidationsStep = 0;
