@@ -51,7 +51,12 @@ describe("API: LRT and market views from the ledger's world", () => {
 
     const markets = await app.request("/api/markets");
     expect(markets.status).toBe(200);
-    expect(Object.keys((await markets.json()) as object).sort()).toEqual(["assets", "lending", "liquidations", "pools"]);
+    expect(Object.keys((await markets.json()) as object).sort()).toEqual([
+      "assets",
+      "lending",
+      "liquidations",
+      "pools",
+    ]);
     const pos = await app.request(`/api/markets/positions/${addr(keys.staker)}`);
     expect(pos.status).toBe(200);
     expect((await app.request("/api/markets/positions/0x1234")).status).toBe(400);
