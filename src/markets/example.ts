@@ -6,8 +6,10 @@
  * price ezETH from its pool. Alice loops weETH in e-mode, Carol borrows against weETH outside e-mode, Bob loops ezETH
  * on Morpho 0.86, Dave borrows on Morpho 0.77, Erin borrows against ezETH in Aave's ezETH e-mode.
  */
+
+import { LRT_CURVE, USDC_CURVE, WETH_CURVE } from "./curves.ts";
 import { runScenario, SCENARIO_FORMAT, type Scenario, type ScenarioRun, type ScenarioStep } from "./scenario.ts";
-import type { Address, RateCurve } from "./types.ts";
+import type { Address } from "./types.ts";
 
 export const EXAMPLE_ACCOUNTS = {
   lp: "0x00000000000000000000000000000000000001f0",
@@ -24,25 +26,6 @@ export const EXAMPLE_T0 = 1_713_916_800n; // 2024-04-24 00:00 UTC
 const E18 = 10n ** 18n;
 const E6 = 10n ** 6n;
 const E8 = 10n ** 8n;
-
-const WETH_CURVE: RateCurve = {
-  optimalUsageRatio: 9_000n,
-  baseVariableBorrowRate: 0n,
-  variableRateSlope1: 270n,
-  variableRateSlope2: 8_000n,
-};
-const LRT_CURVE: RateCurve = {
-  optimalUsageRatio: 3_500n,
-  baseVariableBorrowRate: 0n,
-  variableRateSlope1: 700n,
-  variableRateSlope2: 30_000n,
-};
-const USDC_CURVE: RateCurve = {
-  optimalUsageRatio: 9_000n,
-  baseVariableBorrowRate: 0n,
-  variableRateSlope1: 600n,
-  variableRateSlope2: 6_000n,
-};
 
 export function exampleScenario(): Scenario {
   const A = EXAMPLE_ACCOUNTS;

@@ -8,8 +8,8 @@ import { LST_PRESETS, PRESETS, presetCommand } from "../lrt/presets.ts";
 import type { LrtRoles, ProtocolKind } from "../lrt/state.ts";
 import { VALIDATOR_ETH } from "../lrt/valuation.ts";
 import * as lrtViews from "../lrt/views.ts";
+import { LRT_CURVE, USDC_CURVE, WETH_CURVE } from "../markets/curves.ts";
 import * as morpho from "../markets/morpho.ts";
-import type { RateCurve } from "../markets/types.ts";
 import type { DemoCall, KeySource, Submitter } from "./demoSubmitter.ts";
 import type { Ledger } from "./ledger.ts";
 
@@ -134,25 +134,7 @@ export const DEMO_LRT_DEPOSITS: [staker: number, lrt: string, asset: DepositAsse
   [23, "rsweth", "ETH", 120],
 ];
 
-/** Lending and borrowing: the demo's borrowers (staker numbers) and what each does. */
-const WETH_CURVE: RateCurve = {
-  optimalUsageRatio: 9_000n,
-  baseVariableBorrowRate: 0n,
-  variableRateSlope1: 270n,
-  variableRateSlope2: 8_000n,
-};
-const LRT_CURVE: RateCurve = {
-  optimalUsageRatio: 3_500n,
-  baseVariableBorrowRate: 0n,
-  variableRateSlope1: 700n,
-  variableRateSlope2: 30_000n,
-};
-const USDC_CURVE: RateCurve = {
-  optimalUsageRatio: 9_000n,
-  baseVariableBorrowRate: 0n,
-  variableRateSlope1: 600n,
-  variableRateSlope2: 6_000n,
-};
+// lending and borrowing: the demo's borrowers (staker numbers) and what each does
 
 export const DEMO_MORPHO_EZETH = "ezETH-WETH-86";
 export const DEMO_MORPHO_RSETH = "rsETH-WETH-945";

@@ -72,7 +72,7 @@ describe("the ledger's world: core, LRTs and markets on one journal", () => {
 
     const reopened = await openLedger(db);
     expect(reopened.hash()).toBe(hash);
-    expect(reopened.world.markets.balances.get("WETH|" + addr(keys.staker))).toBe(5n * WAD);
+    expect(reopened.world.markets.balances.get(`WETH|${addr(keys.staker)}`)).toBe(5n * WAD);
     const full = await Ledger.replayAll(ledgerOptions(reopened.store));
     expect(full.hash()).toBe(hash);
     await reopened.store.close();

@@ -10,6 +10,7 @@ import { LST_PRESETS, presetCommand } from "../../lrt/presets.ts";
 import type { LrtRoles } from "../../lrt/state.ts";
 import * as lrtViews from "../../lrt/views.ts";
 import type { MarketCommand } from "../../markets/commands.ts";
+import { LRT_CURVE, WETH_CURVE } from "../../markets/curves.ts";
 import { createWorld } from "../../node/world.ts";
 import type { AssetMap } from "../../risk/exposureWorld.ts";
 import { SimChain, type SimSink } from "../chain.ts";
@@ -27,7 +28,7 @@ import {
   type StrategyKey,
   simAddress,
 } from "./plan.ts";
-import { E_MODE, LIQUIDATION_PROTOCOL_FEE, LRT_CURVE, LRT_RESERVES, WETH_CURVE, WETH_RESERVE } from "./presets.ts";
+import { E_MODE, LIQUIDATION_PROTOCOL_FEE, LRT_RESERVES, WETH_RESERVE } from "./presets.ts";
 import { apportion, share } from "./random.ts";
 import type { SimAvs, SimLooper, SimLrt, SimNetwork, SimOperator, SimPod } from "./types.ts";
 

@@ -368,19 +368,7 @@ export function lendingLayout(p: PresetTable): LendingProfile {
 // ---------------------------------------------------------------------------------------------------------------
 // lending parameters (every network, presets and explicit)
 
-/** Interest-rate curves (bps), as the markets example: WETH kinks at 90 %; LRTs at 35 % with a 300 % slope 2. */
-export const WETH_CURVE = {
-  optimalUsageRatio: 9_000n,
-  baseVariableBorrowRate: 0n,
-  variableRateSlope1: 270n,
-  variableRateSlope2: 8_000n,
-};
-export const LRT_CURVE = {
-  optimalUsageRatio: 3_500n, // risk-models §4.2: uOptimal 45 % → 35 % (Apr 2024)
-  baseVariableBorrowRate: 0n,
-  variableRateSlope1: 700n,
-  variableRateSlope2: 30_000n, // slope2 300 %
-};
+// interest-rate curves: src/markets/curves.ts
 
 export interface ReserveProfile {
   ltv: bigint;
