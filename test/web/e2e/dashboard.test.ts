@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, REPO_ROOT } from "../../../soak/lib.ts";
+import { REPO_ROOT } from "../../../soak/lib.ts";
 import { DEMO_STAKERS, demoStrategy, demoToken, stakerKey } from "../../../src/node/demo.ts";
 import { accountOf, devKey } from "../../../src/node/keys.ts";
 import { signTx } from "../../../src/node/tx.ts";
@@ -28,6 +26,7 @@ import type {
   Withdrawals,
 } from "../../../web/src/api/types.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../chromium.ts";
+import { type DemoNode, startDemoNode } from "./demoNode.ts";
 
 /**
  * End to end: a demo node (SQLite in a temp dir, a free port on 127.0.0.1) serves the built dashboard; Chromium opens
@@ -36,12 +35,9 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../chromium.ts";
  */
 
 const SHOTS = join(REPO_ROOT, "test-output/web");
-const BIN = join(REPO_ROOT, "bin/restake.mjs");
 const E18 = 10n ** 18n;
 
-let tmp: string;
-let node: ChildProcess;
-let nodeOutput = "";
+let demo: DemoNode | undefined;
 let base: string;
 let browser: Browser;
 let desktop: BrowserContext;
@@ -127,44 +123,8 @@ async function submit(calls: [string, string, Record<string, unknown>][]): Promi
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  tmp = mkdtempSync(join(tmpdir(), "restake-web-e2e-"));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  node = spawn(
-    process.execPath,
-    [
-      BIN,
-      "serve",
-      "--demo",
-      "--db",
-      join(tmp, "node.db"),
-      "--host",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--web",
-      join(REPO_ROOT, "web/dist"),
-      "--log-level",
-      "warn",
-    ],
-    { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: "" }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  node.stdout?.on("data", (d: Buffer) => {
-    nodeOutput += d.toString();
-  });
-  node.stderr?.on("data", (d: Buffer) => {
-    nodeOutput += d.toString();
-  });
-  for (let i = 0; ; i++) {
-    if (node.exitCode !== null) throw new Error(`the node exited:\n${nodeOutput}`);
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) break;
-    } catch {
-      // starting
-    }
-    if (i > 1200) throw new Error(`the node did not start:\n${nodeOutput}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  demo = await startDemoNode("restake-web-e2e-");
+  base = demo.base;
 
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   desktop = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" });
@@ -179,13 +139,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (node && node.exitCode === null) {
-    const exited = new Promise((r) => node.once("exit", r));
-    node.kill("SIGTERM");
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (node.exitCode === null) node.kill("SIGKILL");
-  }
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await demo?.stop();
 });
 
 /* ------------------------------------------------------------------ the pages */

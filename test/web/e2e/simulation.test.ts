@@ -1,12 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, REPO_ROOT } from "../../../soak/lib.ts";
+import { REPO_ROOT } from "../../../soak/lib.ts";
 import type { SimMonteCarloAnswer, SimRunAnswer, SimScenarios } from "../../../web/src/sim/types.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../chromium.ts";
+import { type DemoNode, startDemoNode } from "./demoNode.ts";
 
 /**
  * End to end, the simulation lab: a demo node serves the built dashboard; Chromium opens the Simulation page, runs
@@ -15,12 +14,9 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../chromium.ts";
  */
 
 const SHOTS = join(REPO_ROOT, "test-output/web");
-const BIN = join(REPO_ROOT, "bin/restake.mjs");
 const SCENARIO = "small-cascade";
 
-let tmp: string;
-let node: ChildProcess;
-let output = "";
+let demo: DemoNode | undefined;
 let base: string;
 let browser: Browser;
 const pageErrors: string[] = [];
@@ -40,56 +36,15 @@ async function shot(p: Page, name: string): Promise<void> {
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  tmp = mkdtempSync(join(tmpdir(), "restake-web-sim-"));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  node = spawn(
-    process.execPath,
-    [
-      BIN,
-      "serve",
-      "--demo",
-      "--db",
-      join(tmp, "node.db"),
-      "--host",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--web",
-      join(REPO_ROOT, "web/dist"),
-      "--log-level",
-      "warn",
-    ],
-    { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: "" }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  node.stdout?.on("data", (d: Buffer) => {
-    output += d.toString();
-  });
-  node.stderr?.on("data", (d: Buffer) => {
-    output += d.toString();
-  });
-  for (let i = 0; ; i++) {
-    if (node.exitCode !== null) throw new Error(`the node exited:\n${output}`);
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) break;
-    } catch {
-      // starting
-    }
-    if (i > 1200) throw new Error(`the node did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  demo = await startDemoNode("restake-web-sim-");
+  base = demo.base;
+
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (node && node.exitCode === null) {
-    const exited = new Promise((r) => node.once("exit", r));
-    node.kill("SIGTERM");
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (node.exitCode === null) node.kill("SIGKILL");
-  }
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await demo?.stop();
 });
 
 describe("the simulation page on a demo node", () => {
@@ -123,7 +78,7 @@ describe("the simulation page on a demo node", () => {
       .locator(`.sim-run[data-status="done"]`)
       .waitFor({ timeout: 60_000 })
       .catch(async (e) => {
-        throw new Error(`${e}\n${JSON.stringify(await api(`/sim/runs/${id}`)).slice(0, 600)}\n${output}`);
+        throw new Error(`${e}\n${JSON.stringify(await api(`/sim/runs/${id}`)).slice(0, 600)}\n${demo?.output() ?? ""}`);
       });
     await expect.poll(() => charts.getAttribute("data-steps")).toBe(String(example!.steps));
     const hash = (await page.getByTestId("summary-hash").textContent())?.trim();
